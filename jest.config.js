@@ -1,0 +1,26 @@
+// Jest runs the TypeScript sources as native ESM (NestJS 12 ships ESM only), hence ts-jest's
+// ESM mode and NODE_OPTIONS=--experimental-vm-modules in the npm scripts.
+const shared = {
+  extensionsToTreatAsEsm: ['.ts'],
+  testEnvironment: 'node',
+  moduleNameMapper: {
+    '^@app/eventbus$': '<rootDir>/libs/eventbus/src/index.ts',
+    '^@app/contracts$': '<rootDir>/libs/contracts/src/index.ts',
+    // Sources import siblings as './x.js' (nodenext); Jest resolves the .ts file.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],
+  },
+};
+
+export default {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+    },
+  ],
+};
