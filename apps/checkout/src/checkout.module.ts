@@ -1,11 +1,12 @@
-import { Controller, Get, Injectable, Module } from '@nestjs/common';
-import { HELLO } from '@app/contracts';
+import { Module } from '@nestjs/common';
+import { serviceModules } from '@app/contracts';
+import { CheckoutController } from './checkout.controller.js';
+import { OrderProgressHandler } from './order-progress.handler.js';
+import { OrderService } from './order.service.js';
 
-@Injectable()
-class S { v() { return HELLO; } }
-
-@Controller()
-class C { constructor(private readonly s: S) {} @Get('/x') x() { return { h: this.s.v() }; } }
-
-@Module({ controllers: [C], providers: [S] })
+@Module({
+  imports: serviceModules('checkout'),
+  controllers: [CheckoutController],
+  providers: [OrderService, OrderProgressHandler],
+})
 export class CheckoutModule {}

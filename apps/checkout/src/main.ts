@@ -1,5 +1,4 @@
-import { NestFactory } from '@nestjs/core';
+import { bootstrapService } from '@app/contracts';
 import { CheckoutModule } from './checkout.module.js';
 
-const app = await NestFactory.create(CheckoutModule);
-await app.listen(Number(process.env.PORT ?? 3000));
+await bootstrapService(CheckoutModule, 3000);

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { OrderApproved } from '@app/contracts';
+import { EVENTBUS_REDIS, EventPublisher, RedisUnavailableError } from '@app/eventbus';
+import type { Redis } from 'ioredis';
+import type { CheckoutRequest } from './checkout.request.js';
+import { IDEMPOTENCY_TTL_SECONDS, idempotencyKey, orderKey } from './order.keys.js';
+import { toOrderView, type OrderView } from './order.view.js';
+import { placeOrderScript } from './place-order.script.js';
+
+export interface PlacedOrder {
+  orderId: string;
+  /** False when an earlier request with the same idempotency key already placed it. */
+  created: boolean;
+}
+
+@Injectable()
+export class OrderService {
+  constructor(
+    @Inject(EVENTBUS_REDIS) private readonly redis: Redis,
+    private readonly publisher: EventPublisher,
+  ) {}
+
+  /** Writes the order and its `order.approved` event in one atomic step, or nothing. */
+  async place(request: CheckoutRequest, key?: string): Promise<PlacedOrder> {
+    const orderId = randomUUID();
+    const total = Math.round(request.items.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0) * 100) / 100;
+    const event = this.publisher.prepare(OrderApproved, { orderId, customerId: request.customerId, items: request.items, total });
+    const order = [
+      'orderId', orderId,
+      'customerId', request.customerId,
+      'items', JSON.stringify(request.items),
+      'total', String(total),
+      'createdAt', new Date().toISOString(),
+      'eventId', event.id,
+    ];
+    try {
+      const [placedId, created] = (await placeOrderScript.run(
+        this.redis,
+        [idempotencyKey(key ?? ''), orderKey(orderId), event.stream],
+        [key ? '1' : '0', IDEMPOTENCY_TTL_SECONDS, orderId, order.length, ...order, ...event.fields],
+      )) as [string, number];
+      return { orderId: placedId, created: created === 1 };
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ReplyError') throw error;
+      throw new RedisUnavailableError('placing an order', error);
+    }
+  }
+
+  async find(orderId: string): Promise<OrderView | undefined> {
+    const hash = await this.redis.hgetall(orderKey(orderId));
+    return hash.orderId ? toOrderView(hash) : undefined;
+  }
+}

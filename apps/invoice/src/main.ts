@@ -1,0 +1,4 @@
+import { bootstrapService } from '@app/contracts';
+import { InvoiceModule } from './invoice.module.js';
+
+await bootstrapService(InvoiceModule, 3002);

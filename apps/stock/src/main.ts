@@ -1,0 +1,4 @@
+import { bootstrapService } from '@app/contracts';
+import { StockModule } from './stock.module.js';
+
+await bootstrapService(StockModule, 3001);

@@ -1,0 +1,20 @@
+import { IsInt, IsNumber, IsString, Matches, Max, Min } from 'class-validator';
+
+/** SKUs are part of Redis keys and URLs: a conservative alphabet. */
+export const SKU_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+export class OrderLine {
+  @IsString()
+  @Matches(SKU_PATTERN, { message: 'sku must be 1-64 characters of [A-Za-z0-9._-]' })
+  sku: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  quantity: number;
+
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(1_000_000)
+  unitPrice: number;
+}

@@ -1,0 +1,83 @@
+import { plainToInstance, Type } from 'class-transformer';
+import { IsInt, IsIP, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { EventBusConfigError } from '../errors/eventbus-config.error.js';
+import type { EventBusModuleOptions } from '../interfaces/eventbus-options.interface.js';
+
+/**
+ * The environment every app of the bus reads. Use `validateEventBusEnv` as @nestjs/config's
+ * `validate`: a bad value stops start-up with the variable's name, never a silent fallback.
+ */
+export class EventBusEnv {
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65_535)
+  PORT?: number;
+
+  /** Interface the HTTP server binds; loopback unless told otherwise. */
+  @IsOptional()
+  @IsIP(undefined, { message: 'HOST must be an IP address such as 127.0.0.1 or 0.0.0.0' })
+  HOST?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_400_000)
+  EVENTBUS_CLAIM_IDLE_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  EVENTBUS_MAX_DELIVERIES?: number;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'EVENTBUS_ADMIN_TOKEN must be at least 16 characters' })
+  EVENTBUS_ADMIN_TOKEN?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._:-]{1,100}$/, { message: 'EVENTBUS_CONSUMER must be 1-100 characters of [A-Za-z0-9._:-]' })
+  EVENTBUS_CONSUMER?: string;
+}
+
+export function validateEventBusEnv(env: Record<string, unknown>): EventBusEnv {
+  const known = Object.fromEntries(
+    Object.keys(new EventBusEnvKeys()).map((key) => [key, env[key] === '' ? undefined : env[key]]),
+  );
+  const parsed = plainToInstance(EventBusEnv, known);
+  const errors = validateSync(parsed);
+  if (errors.length > 0) {
+    const problems = errors.flatMap((error) => Object.values(error.constraints ?? {}));
+    throw new EventBusConfigError(errors.map((error) => error.property).join(', '), problems.join('; '));
+  }
+  return parsed;
+}
+
+/** The module options the environment sets; the app adds its service name and topology. */
+export function eventBusOptionsFromEnv(env: EventBusEnv): Partial<EventBusModuleOptions> {
+  return {
+    url: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    consumer: env.EVENTBUS_CONSUMER,
+    claimIdleMs: env.EVENTBUS_CLAIM_IDLE_MS,
+    maxDeliveries: env.EVENTBUS_MAX_DELIVERIES,
+  };
+}
+
+/** The variable names, as an object whose keys can be listed at run time. */
+class EventBusEnvKeys implements Record<keyof EventBusEnv, undefined> {
+  REDIS_URL = undefined;
+  PORT = undefined;
+  HOST = undefined;
+  EVENTBUS_CLAIM_IDLE_MS = undefined;
+  EVENTBUS_MAX_DELIVERIES = undefined;
+  EVENTBUS_ADMIN_TOKEN = undefined;
+  EVENTBUS_CONSUMER = undefined;
+}

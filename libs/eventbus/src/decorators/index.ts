@@ -1,0 +1,2 @@
+export * from './domain-event.decorator.js';
+export * from './handle-event.decorator.js';

@@ -1,0 +1,9 @@
+import { DOMAIN_EVENT_METADATA } from '../eventbus.constants.js';
+import { MissingDomainEventError } from '../errors/missing-domain-event.error.js';
+import type { DomainEventClass, DomainEventDefinition } from '../interfaces/domain-event.interface.js';
+
+export function getDomainEvent(eventClass: DomainEventClass): DomainEventDefinition {
+  const definition: DomainEventDefinition | undefined = Reflect.getMetadata(DOMAIN_EVENT_METADATA, eventClass);
+  if (!definition) throw new MissingDomainEventError(eventClass.name);
+  return definition;
+}

@@ -1,0 +1,36 @@
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import type { Redis } from 'ioredis';
+import { EVENTBUS_CONFIG, EVENTBUS_REDIS } from './eventbus.constants.js';
+import { EventBusExplorer } from './eventbus.explorer.js';
+import { ConfigurableEventBusModule, EVENTBUS_MODULE_OPTIONS } from './eventbus.module-definition.js';
+import { resolveEventBusConfig, type EventBusConfig } from './eventbus.options.js';
+import { StreamLagService } from './lag/stream-lag.service.js';
+import { EventBusMetrics } from './metrics/eventbus.metrics.js';
+import { EventPublisher } from './publisher/event.publisher.js';
+import { createCommandConnection } from './redis/redis.factory.js';
+import { StreamTopologyRegistry } from './redis/stream-topology.registry.js';
+
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    { provide: EVENTBUS_CONFIG, useFactory: resolveEventBusConfig, inject: [EVENTBUS_MODULE_OPTIONS] },
+    { provide: EVENTBUS_REDIS, useFactory: (config: EventBusConfig) => createCommandConnection(config), inject: [EVENTBUS_CONFIG] },
+    StreamTopologyRegistry,
+    EventPublisher,
+    StreamLagService,
+    EventBusMetrics,
+    EventBusExplorer,
+  ],
+  exports: [EVENTBUS_CONFIG, EVENTBUS_REDIS, EventPublisher, StreamLagService, EventBusMetrics, EventBusExplorer],
+})
+export class EventBusModule extends ConfigurableEventBusModule implements OnApplicationShutdown {
+  constructor(@Inject(EVENTBUS_REDIS) private readonly redis: Redis) {
+    super();
+  }
+
+  /** Runs after every consumer stopped (`beforeApplicationShutdown`), so acknowledgements got out. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}

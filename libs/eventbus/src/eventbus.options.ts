@@ -1,0 +1,95 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { RedisOptions } from 'ioredis';
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_BLOCK_MS,
+  DEFAULT_CLAIM_IDLE_MS,
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  DEFAULT_HANDLER_TIMEOUT_MS,
+  DEFAULT_MAX_DELIVERIES,
+  DEFAULT_RETRY_BASE_MS,
+  DEFAULT_RETRY_MAX_MS,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+} from './eventbus.constants.js';
+import { EventBusConfigError } from './errors/eventbus-config.error.js';
+import type { EventBusModuleOptions } from './interfaces/eventbus-options.interface.js';
+import type { StreamTopology } from './interfaces/stream-topology.interface.js';
+
+/** Options with every default applied and every value checked. */
+export interface EventBusConfig {
+  url?: string;
+  redis: RedisOptions;
+  service: string;
+  consumer: string;
+  topology: StreamTopology[];
+  batchSize: number;
+  blockMs: number;
+  claimIdleMs: number;
+  maxDeliveries: number;
+  handlerTimeoutMs: number;
+  shutdownTimeoutMs: number;
+  commandTimeoutMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+const NAME = /^[A-Za-z0-9._:-]{1,100}$/;
+
+function integer(option: string, value: number | undefined, fallback: number, min: number, max: number): number {
+  const resolved = value ?? fallback;
+  if (!Number.isInteger(resolved) || resolved < min || resolved > max) {
+    throw new EventBusConfigError(option, `expected an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+  return resolved;
+}
+
+function name(option: string, value: string): string {
+  if (!NAME.test(value)) {
+    throw new EventBusConfigError(option, `expected 1-100 characters of [A-Za-z0-9._:-], got "${value}"`);
+  }
+  return value;
+}
+
+function url(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new EventBusConfigError('url', 'not a URL (expected redis://host:port or rediss://host:port)');
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw new EventBusConfigError('url', `protocol must be redis: or rediss:, got ${parsed.protocol}`);
+  }
+  return value;
+}
+
+export function defaultConsumerName(): string {
+  return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
+
+export function resolveEventBusConfig(options: EventBusModuleOptions): EventBusConfig {
+  const blockMs = integer('blockMs', options.blockMs, DEFAULT_BLOCK_MS, 1, 60_000);
+  const retryBaseMs = integer('retryBaseMs', options.retryBaseMs, DEFAULT_RETRY_BASE_MS, 1, 3_600_000);
+  const topology = (options.topology ?? []).map((entry) => ({
+    stream: entry.stream,
+    groups: entry.groups.map((group) => name('topology.groups', group)),
+  }));
+  return {
+    url: url(options.url),
+    redis: options.redis ?? {},
+    service: name('service', options.service ?? ''),
+    consumer: name('consumer', options.consumer ?? defaultConsumerName()),
+    topology,
+    batchSize: integer('batchSize', options.batchSize, DEFAULT_BATCH_SIZE, 1, 10_000),
+    blockMs,
+    claimIdleMs: integer('claimIdleMs', options.claimIdleMs, DEFAULT_CLAIM_IDLE_MS, 1, 86_400_000),
+    maxDeliveries: integer('maxDeliveries', options.maxDeliveries, DEFAULT_MAX_DELIVERIES, 1, 1_000),
+    handlerTimeoutMs: integer('handlerTimeoutMs', options.handlerTimeoutMs, DEFAULT_HANDLER_TIMEOUT_MS, 1, 3_600_000),
+    shutdownTimeoutMs: integer('shutdownTimeoutMs', options.shutdownTimeoutMs, DEFAULT_SHUTDOWN_TIMEOUT_MS, 0, 600_000),
+    commandTimeoutMs: integer('commandTimeoutMs', options.commandTimeoutMs, DEFAULT_COMMAND_TIMEOUT_MS, 1, 60_000),
+    retryBaseMs,
+    retryMaxMs: integer('retryMaxMs', options.retryMaxMs, DEFAULT_RETRY_MAX_MS, retryBaseMs, 3_600_000),
+  };
+}

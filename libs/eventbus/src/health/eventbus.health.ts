@@ -1,0 +1,27 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import type { Redis } from 'ioredis';
+import { EVENTBUS_REDIS } from '../eventbus.constants.js';
+import { EventBusExplorer } from '../eventbus.explorer.js';
+
+/** Up when Redis answers, every declared group exists and every consumer loop reads. */
+@Injectable()
+export class EventBusHealthIndicator {
+  constructor(
+    @Inject(EVENTBUS_REDIS) private readonly redis: Redis,
+    private readonly explorer: EventBusExplorer,
+    private readonly health: HealthIndicatorService,
+  ) {}
+
+  async isHealthy(key = 'eventbus') {
+    const indicator = this.health.check(key);
+    try {
+      await this.redis.ping();
+    } catch (error) {
+      return indicator.down({ redis: 'unreachable', message: (error as Error).message });
+    }
+    const { topologyReady, consumers } = this.explorer.status();
+    const up = topologyReady && consumers.every((consumer) => consumer.healthy);
+    return up ? indicator.up({ redis: 'up', consumers }) : indicator.down({ redis: 'up', topologyReady, consumers });
+  }
+}

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { EventBusHealthIndicator } from '../health/eventbus.health.js';
+import { EventBusExceptionFilter } from './eventbus-exception.filter.js';
+import { HealthController } from './health.controller.js';
+import { MetricsController } from './metrics.controller.js';
+import { StreamLagController } from './stream-lag.controller.js';
+
+/**
+ * The operational endpoints every app of the bus serves: `GET /health`, `GET /streams/lag`,
+ * `GET /metrics`, and
+ * maps `RedisUnavailableError` to 503 and `EventValidationError` to 400. Needs `EventBusModule.forRoot` (global) in the same app.
+ */
+@Module({
+  imports: [TerminusModule],
+  controllers: [HealthController, StreamLagController, MetricsController],
+  providers: [EventBusHealthIndicator, { provide: APP_FILTER, useClass: EventBusExceptionFilter }],
+  exports: [EventBusHealthIndicator],
+})
+export class EventBusHttpModule {}

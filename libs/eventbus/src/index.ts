@@ -1,0 +1,18 @@
+export * from './decorators/index.js';
+export * from './errors/index.js';
+export * from './interfaces/index.js';
+export * from './eventbus.constants.js';
+export { EventBusModule } from './eventbus.module.js';
+export { resolveEventBusConfig, type EventBusConfig } from './eventbus.options.js';
+export { EventBusExplorer, type ConsumerStatus } from './eventbus.explorer.js';
+export { EventPublisher, type PreparedEvent, type PublishedEvent, type PublishOptions } from './publisher/event.publisher.js';
+export { StreamLagService } from './lag/stream-lag.service.js';
+export type { GroupLag, LagReport, StreamLag } from './lag/stream-lag.interface.js';
+export { EventBusMetrics } from './metrics/eventbus.metrics.js';
+export { EventBusHealthIndicator } from './health/eventbus.health.js';
+export { EventBusHttpModule } from './http/eventbus-http.module.js';
+export { deadLetterStream } from './redis/stream.keys.js';
+export { encodeEnvelope, decodeEnvelope, type EventEnvelope } from './envelope/envelope.codec.js';
+export { EventBusExceptionFilter } from './http/eventbus-exception.filter.js';
+export { EventBusEnv, validateEventBusEnv, eventBusOptionsFromEnv } from './config/eventbus.env.js';
+export { LuaScript } from './redis/lua.script.js';

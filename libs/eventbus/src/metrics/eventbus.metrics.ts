@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { StreamLagService } from '../lag/stream-lag.service.js';
+
+export type HandleOutcome = 'ack' | 'retry' | 'dead';
+
+const GROUP_LABELS = ['stream', 'group'] as const;
+
+/**
+ * The app's Prometheus registry. Stream gauges are read from Redis at scrape time, so they show
+ * every group, including those of apps that are not running.
+ */
+@Injectable()
+export class EventBusMetrics {
+  readonly registry = new Registry();
+
+  // Registered first: its collect hook refreshes all stream gauges in one XINFO round, before
+  // the registry serialises the ones registered after it.
+  private readonly lag = new Gauge({
+    name: 'eventbus_stream_lag',
+    help: 'Entries of the stream not yet delivered to the group',
+    labelNames: GROUP_LABELS,
+    registers: [this.registry],
+    collect: () => this.refresh(),
+  });
+  private readonly length = this.gauge('eventbus_stream_length', 'Entries in the stream', ['stream']);
+  private readonly pending = this.gauge('eventbus_stream_pending', 'Delivered to the group, not acknowledged');
+  private readonly consumers = this.gauge('eventbus_stream_consumers', 'Consumers registered in the group');
+  private readonly deadLetters = this.gauge('eventbus_dead_letters', "Entries in the group's dead-letter stream");
+  private readonly handledTotal = new Counter({
+    name: 'eventbus_events_handled_total',
+    help: 'Entries handled by this instance, by outcome (ack, retry, dead)',
+    labelNames: ['stream', 'group', 'type', 'outcome'],
+    registers: [this.registry],
+  });
+
+  constructor(private readonly lagService: StreamLagService) {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  handled(stream: string, group: string, type: string, outcome: HandleOutcome): void {
+    this.handledTotal.inc({ stream, group, type, outcome });
+  }
+
+  private gauge(name: string, help: string, labelNames: readonly string[] = GROUP_LABELS): Gauge {
+    return new Gauge({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private async refresh(): Promise<void> {
+    const report = await this.lagService.report();
+    for (const gauge of [this.lag, this.length, this.pending, this.consumers, this.deadLetters]) gauge.reset();
+    for (const stream of report.streams) {
+      this.length.set({ stream: stream.stream }, stream.length);
+      for (const group of stream.groups) {
+        const labels = { stream: stream.stream, group: group.group };
+        this.lag.set(labels, group.lag);
+        this.pending.set(labels, group.pending);
+        this.consumers.set(labels, group.consumers);
+        this.deadLetters.set(labels, group.deadLetters);
+      }
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { EventBusConfig } from '../eventbus.options.js';
+
+/**
+ * Fail fast instead of queueing: with no offline queue and a command timeout, a call made while
+ * Redis is away rejects at once or within `commandTimeoutMs`, so a publisher answers in bounded
+ * time and never writes later what the caller was told failed.
+ */
+export function createCommandConnection(config: EventBusConfig): Redis {
+  return connect(config, {
+    connectionName: `${config.service}:${config.consumer}:cmd`,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: config.commandTimeoutMs,
+  });
+}
+
+/**
+ * One connection per consumer loop: `XREADGROUP BLOCK` holds its connection, so it must not share
+ * one with publishing or acknowledging.
+ */
+export function createReaderConnection(config: EventBusConfig, stream: string): Redis {
+  return connect(config, {
+    connectionName: `${config.service}:${config.consumer}:read:${stream}`,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    // A socket that dies during a blocking read must not hang the loop forever.
+    blockingTimeout: config.blockMs + config.commandTimeoutMs,
+  });
+}
+
+function connect(config: EventBusConfig, overrides: RedisOptions): Redis {
+  const options: RedisOptions = {
+    ...config.redis,
+    ...overrides,
+    lazyConnect: false,
+    retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 6), 5_000),
+  };
+  return config.url ? new Redis(config.url, options) : new Redis(options);
+}
+
+/**
+ * Resolves when the connection is ready, or after `timeoutMs` regardless: callers then go on and
+ * meet the connection error where they handle it, instead of hanging start-up.
+ */
+export function whenReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    redis.once('ready', done);
+  });
+}
