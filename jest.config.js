@@ -3,6 +3,8 @@
 const shared = {
   extensionsToTreatAsEsm: ['.ts'],
   testEnvironment: 'node',
+  // Decorator metadata (class-transformer's @Type) needs the polyfill before any class loads.
+  setupFiles: ['reflect-metadata'],
   moduleNameMapper: {
     '^@app/eventbus$': '<rootDir>/libs/eventbus/src/index.ts',
     '^@app/contracts$': '<rootDir>/libs/contracts/src/index.ts',

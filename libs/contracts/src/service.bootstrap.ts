@@ -3,12 +3,36 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { validateEventBusEnv } from '@app/eventbus';
 
+/** Beyond the bus's own bound on in-flight handlers, a stop that still hangs is forced. */
+const FORCED_EXIT_MS = 20_000;
+
+/**
+ * Runs Nest's shutdown hooks on SIGTERM/SIGINT (consumers stop reading, in-flight handlers finish
+ * and are acknowledged, connections close), then exits 0. Nest's own `enableShutdownHooks` would
+ * re-raise the signal after closing and so exit 143, which supervisors read as a crash.
+ */
+function closeOnSignals(app: NestExpressApplication): void {
+  const stop = (signal: NodeJS.Signals) => {
+    Logger.log(`${signal} received, shutting down`, 'Shutdown');
+    setTimeout(() => process.exit(1), FORCED_EXIT_MS).unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        Logger.error(`Shutdown failed: ${error.message}`, 'Shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
 /** Request bodies are small JSON documents; anything larger is refused with 413 before parsing. */
 const BODY_LIMIT = '64kb';
 
 /**
  * Starts one service the same way everywhere: strict request validation (unknown fields are an
- * error), a body-size limit, shutdown hooks for SIGTERM/SIGINT, and `HOST`:`PORT`
+ * error), a body-size limit, a clean exit on SIGTERM/SIGINT, and `HOST`:`PORT`
  * (default 127.0.0.1 and the service's port).
  */
 export async function bootstrapService(module: Type, defaultPort: number): Promise<NestExpressApplication> {
@@ -16,7 +40,7 @@ export async function bootstrapService(module: Type, defaultPort: number): Promi
   const app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false });
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  app.enableShutdownHooks();
+  closeOnSignals(app);
   const port = env.PORT ?? defaultPort;
   const host = env.HOST ?? '127.0.0.1';
   await app.listen(port, host);

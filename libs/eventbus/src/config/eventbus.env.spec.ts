@@ -1,0 +1,30 @@
+import { eventBusOptionsFromEnv, validateEventBusEnv } from './eventbus.env.js';
+
+describe('validateEventBusEnv', () => {
+  it('reads numbers and defaults the Redis URL', () => {
+    const env = validateEventBusEnv({ EVENTBUS_CLAIM_IDLE_MS: '1500', EVENTBUS_MAX_DELIVERIES: '3', PORT: '4000' });
+    expect(env.PORT).toBe(4000);
+    expect(eventBusOptionsFromEnv(env)).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      consumer: undefined,
+      claimIdleMs: 1500,
+      maxDeliveries: 3,
+    });
+  });
+
+  it.each([
+    ['REDIS_URL', 'http://localhost'],
+    ['PORT', '70000'],
+    ['EVENTBUS_CLAIM_IDLE_MS', 'soon'],
+    ['EVENTBUS_MAX_DELIVERIES', '0'],
+    ['EVENTBUS_ADMIN_TOKEN', 'short'],
+    ['EVENTBUS_CONSUMER', 'a b'],
+    ['HOST', 'localhost:80'],
+  ])('stops on a bad %s, naming it', (name, value) => {
+    expect(() => validateEventBusEnv({ [name]: value })).toThrow(name);
+  });
+
+  it('ignores variables it does not own', () => {
+    expect(() => validateEventBusEnv({ PATH: '/bin', HOME: '/root' })).not.toThrow();
+  });
+});
