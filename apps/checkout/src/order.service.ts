@@ -35,12 +35,14 @@ export class OrderService {
       'eventId', event.id,
     ];
     try {
-      const [placedId, created] = (await placeOrderScript.run(
-        this.redis,
-        [idempotencyKey(key ?? ''), orderKey(orderId), event.stream],
-        [key ? '1' : '0', IDEMPOTENCY_TTL_SECONDS, orderId, order.length, ...order, ...event.fields],
-      )) as [string, number];
-      return { orderId: placedId, created: created === 1 };
+      const { result, firstTime } = await placeOrderScript.run(this.redis, {
+        dedupeKey: idempotencyKey(key ?? orderId),
+        guarded: key !== undefined,
+        ttlSeconds: IDEMPOTENCY_TTL_SECONDS,
+        keys: [orderKey(orderId), event.stream],
+        args: [orderId, order.length, ...order, ...event.fields],
+      });
+      return { orderId: result, created: firstTime };
     } catch (error) {
       if (error instanceof Error && error.name === 'ReplyError') throw error;
       throw new RedisUnavailableError('placing an order', error);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { OrderApproved, StockLine } from '@app/contracts';
-import { EVENTBUS_REDIS } from '@app/eventbus';
+import { EVENTBUS_REDIS, IdempotentScript } from '@app/eventbus';
 import type { Redis } from 'ioredis';
 
 /** The picking (separation) order the warehouse works from. */
@@ -16,14 +16,14 @@ export interface Shipment {
 
 const shipmentKey = (orderId: string) => `distribution:{shipments}:order:${orderId}`;
 
+/** The picking order is its own dedupe record: stored once, returned as first stored after. */
+const storeOnce = new IdempotentScript('return args[1]');
+
 @Injectable()
 export class ShipmentService {
   constructor(@Inject(EVENTBUS_REDIS) private readonly redis: Redis) {}
 
-  /**
-   * Creates the order's picking order once: `SET NX GET` is one atomic step that either stores
-   * this one or returns the one stored by an earlier delivery.
-   */
+  /** Creates the order's picking order once; a redelivery gets the first one back. */
   async createPickingOrder(order: OrderApproved): Promise<Shipment> {
     const shipment: Shipment = {
       orderId: order.orderId,
@@ -33,8 +33,11 @@ export class ShipmentService {
       status: 'picking',
       createdAt: new Date().toISOString(),
     };
-    const existing = await this.redis.set(shipmentKey(order.orderId), JSON.stringify(shipment), 'NX', 'GET');
-    return existing === null ? shipment : (JSON.parse(existing) as Shipment);
+    const { result } = await storeOnce.run(this.redis, {
+      dedupeKey: shipmentKey(order.orderId),
+      args: [JSON.stringify(shipment)],
+    });
+    return JSON.parse(result) as Shipment;
   }
 
   async find(orderId: string): Promise<Shipment | undefined> {

@@ -8,6 +8,7 @@ import { issueInvoiceScript } from './issue-invoice.script.js';
 export interface Invoice {
   orderId: string;
   number: string;
+  customerId: string;
   items: OrderLine[];
   total: number;
   issuedAt: string;
@@ -17,24 +18,25 @@ export interface Invoice {
 export class InvoiceService {
   constructor(@Inject(EVENTBUS_REDIS) private readonly redis: Redis) {}
 
-  /** Issues the order's invoice once; returns its number, the same on every redelivery. */
-  async issue(order: OrderApproved): Promise<string> {
-    return (await issueInvoiceScript.run(
-      this.redis,
-      [invoiceKey(order.orderId), invoiceSequenceKey],
-      [order.orderId, JSON.stringify(order.items), order.total, new Date().toISOString()],
-    )) as string;
+  /** Issues the order's invoice once; every redelivery gets the same invoice back. */
+  async issue(order: OrderApproved): Promise<Invoice> {
+    const draft = {
+      orderId: order.orderId,
+      customerId: order.customerId,
+      items: order.items,
+      total: order.total,
+      issuedAt: new Date().toISOString(),
+    };
+    const { result } = await issueInvoiceScript.run(this.redis, {
+      dedupeKey: invoiceKey(order.orderId),
+      keys: [invoiceSequenceKey],
+      args: [JSON.stringify(draft)],
+    });
+    return JSON.parse(result) as Invoice;
   }
 
   async find(orderId: string): Promise<Invoice | undefined> {
-    const hash = await this.redis.hgetall(invoiceKey(orderId));
-    if (!hash.number) return undefined;
-    return {
-      orderId: hash.orderId,
-      number: hash.number,
-      items: JSON.parse(hash.items) as OrderLine[],
-      total: Number(hash.total),
-      issuedAt: hash.issuedAt,
-    };
+    const json = await this.redis.get(invoiceKey(orderId));
+    return json === null ? undefined : (JSON.parse(json) as Invoice);
   }
 }

@@ -13,7 +13,7 @@ export class OrderApprovedHandler {
   /** A redelivery finds the invoice and re-announces it under the same event id. */
   @HandleEvent(OrderApproved)
   async issue(order: OrderApproved, context: EventContext): Promise<void> {
-    const number = await this.invoices.issue(order);
+    const { number } = await this.invoices.issue(order);
     await this.publisher.publish(
       InvoiceIssued,
       { orderId: order.orderId, number, total: order.total },

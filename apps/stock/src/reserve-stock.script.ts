@@ -1,29 +1,19 @@
-import { LuaScript } from '@app/eventbus';
+import { IdempotentScript } from '@app/eventbus';
 
 /**
- * KEYS: the order's outcome record, then one key per distinct SKU. ARGV: the quantity per SKU.
- * Applies the order at most once: a recorded outcome is returned as it is. Otherwise either every
- * line is lowered, or (some SKU short) none is, and the shortages are recorded.
+ * keys: one per distinct SKU. args: the quantity per SKU. Guarded by the order's outcome record,
+ * so an order is applied at most once: either every line is lowered, or (some SKU short) none is.
  * Returns the outcome as JSON: { status: 'reserved' } or { status: 'rejected', shortages }.
  */
-export const reserveStockScript = new LuaScript(`
-local recorded = redis.call('GET', KEYS[1])
-if recorded then return recorded end
+export const reserveStockScript = new IdempotentScript(`
 local shortages = {}
-for i = 2, #KEYS do
-  local available = tonumber(redis.call('GET', KEYS[i]) or '0')
-  local requested = tonumber(ARGV[i - 1])
+for i = 1, #keys do
+  local available = tonumber(redis.call('GET', keys[i]) or '0')
+  local requested = tonumber(args[i])
   if available < requested then
-    shortages[#shortages + 1] = { index = i - 1, requested = requested, available = available }
+    shortages[#shortages + 1] = { index = i, requested = requested, available = available }
   end
 end
-local outcome
-if #shortages > 0 then
-  outcome = cjson.encode({ status = 'rejected', shortages = shortages })
-else
-  for i = 2, #KEYS do redis.call('DECRBY', KEYS[i], ARGV[i - 1]) end
-  outcome = cjson.encode({ status = 'reserved' })
-end
-redis.call('SET', KEYS[1], outcome)
-return outcome
-`);
+if #shortages > 0 then return cjson.encode({ status = 'rejected', shortages = shortages }) end
+for i = 1, #keys do redis.call('DECRBY', keys[i], args[i]) end
+return cjson.encode({ status = 'reserved' })`);

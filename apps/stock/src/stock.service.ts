@@ -30,12 +30,12 @@ export class StockService {
   /** Lowers stock for all lines of the order exactly once, or for none when any SKU is short. */
   async reserve(orderId: string, items: OrderLine[]): Promise<Reservation> {
     const lines = mergeLines(items);
-    const json = (await reserveStockScript.run(
-      this.redis,
-      [orderOutcomeKey(orderId), ...lines.map((line) => skuKey(line.sku))],
-      lines.map((line) => line.quantity),
-    )) as string;
-    const outcome = JSON.parse(json) as ScriptOutcome;
+    const { result } = await reserveStockScript.run(this.redis, {
+      dedupeKey: orderOutcomeKey(orderId),
+      keys: lines.map((line) => skuKey(line.sku)),
+      args: lines.map((line) => line.quantity),
+    });
+    const outcome = JSON.parse(result) as ScriptOutcome;
     if (outcome.status === 'reserved') return { status: 'reserved', lines };
     const shortages = (outcome.shortages ?? []).map(({ index, requested, available }) => ({
       sku: lines[index - 1].sku,

@@ -16,3 +16,4 @@ export { encodeEnvelope, decodeEnvelope, type EventEnvelope } from './envelope/e
 export { EventBusExceptionFilter } from './http/eventbus-exception.filter.js';
 export { EventBusEnv, validateEventBusEnv, eventBusOptionsFromEnv } from './config/eventbus.env.js';
 export { LuaScript } from './redis/lua.script.js';
+export { IdempotentScript, type IdempotentResult, type IdempotentRun } from './idempotency/idempotent.script.js';
