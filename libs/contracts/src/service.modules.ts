@@ -20,6 +20,7 @@ export function serviceModules(service: ServiceName): NonNullable<ModuleMetadata
           EVENTBUS_CONSUMER: config.get('EVENTBUS_CONSUMER', { infer: true }),
           EVENTBUS_CLAIM_IDLE_MS: config.get('EVENTBUS_CLAIM_IDLE_MS', { infer: true }),
           EVENTBUS_MAX_DELIVERIES: config.get('EVENTBUS_MAX_DELIVERIES', { infer: true }),
+          EVENTBUS_ADMIN_TOKEN: config.get('EVENTBUS_ADMIN_TOKEN', { infer: true }),
         }),
         service,
         topology: TOPOLOGY,

@@ -14,6 +14,8 @@ export const DEFAULT_BATCH_SIZE = 100;
 export const DEFAULT_BLOCK_MS = 2_000;
 /** Idle time after which a delivered, unacknowledged entry may be claimed by another consumer. */
 export const DEFAULT_CLAIM_IDLE_MS = 30_000;
+/** A consumer idle this long that holds no pending entry is gone, and is removed from its group. */
+export const DEFAULT_DEAD_CONSUMER_IDLE_MS = 300_000;
 /** Deliveries after which an entry that keeps failing goes to the dead-letter stream. */
 export const DEFAULT_MAX_DELIVERIES = 5;
 /** A handler still running after this long counts as failed. */

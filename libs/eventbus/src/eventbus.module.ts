@@ -2,6 +2,7 @@ import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import type { Redis } from 'ioredis';
 import { EVENTBUS_CONFIG, EVENTBUS_REDIS } from './eventbus.constants.js';
+import { DeadLetterService } from './dead-letter/dead-letter.service.js';
 import { EventBusExplorer } from './eventbus.explorer.js';
 import { ConfigurableEventBusModule, EVENTBUS_MODULE_OPTIONS } from './eventbus.module-definition.js';
 import { resolveEventBusConfig, type EventBusConfig } from './eventbus.options.js';
@@ -21,8 +22,17 @@ import { StreamTopologyRegistry } from './redis/stream-topology.registry.js';
     StreamLagService,
     EventBusMetrics,
     EventBusExplorer,
+    DeadLetterService,
   ],
-  exports: [EVENTBUS_CONFIG, EVENTBUS_REDIS, EventPublisher, StreamLagService, EventBusMetrics, EventBusExplorer],
+  exports: [
+    EVENTBUS_CONFIG,
+    EVENTBUS_REDIS,
+    EventPublisher,
+    StreamLagService,
+    EventBusMetrics,
+    EventBusExplorer,
+    DeadLetterService,
+  ],
 })
 export class EventBusModule extends ConfigurableEventBusModule implements OnApplicationShutdown {
   constructor(@Inject(EVENTBUS_REDIS) private readonly redis: Redis) {

@@ -6,6 +6,7 @@ import {
   DEFAULT_BLOCK_MS,
   DEFAULT_CLAIM_IDLE_MS,
   DEFAULT_COMMAND_TIMEOUT_MS,
+  DEFAULT_DEAD_CONSUMER_IDLE_MS,
   DEFAULT_HANDLER_TIMEOUT_MS,
   DEFAULT_MAX_DELIVERIES,
   DEFAULT_RETRY_BASE_MS,
@@ -22,11 +23,13 @@ export interface EventBusConfig {
   redis: RedisOptions;
   service: string;
   consumer: string;
+  adminToken?: string;
   topology: StreamTopology[];
   batchSize: number;
   blockMs: number;
   claimIdleMs: number;
   maxDeliveries: number;
+  deadConsumerIdleMs: number;
   handlerTimeoutMs: number;
   shutdownTimeoutMs: number;
   commandTimeoutMs: number;
@@ -81,11 +84,13 @@ export function resolveEventBusConfig(options: EventBusModuleOptions): EventBusC
     redis: options.redis ?? {},
     service: name('service', options.service ?? ''),
     consumer: name('consumer', options.consumer ?? defaultConsumerName()),
+    adminToken: options.adminToken || undefined,
     topology,
     batchSize: integer('batchSize', options.batchSize, DEFAULT_BATCH_SIZE, 1, 10_000),
     blockMs,
     claimIdleMs: integer('claimIdleMs', options.claimIdleMs, DEFAULT_CLAIM_IDLE_MS, 1, 86_400_000),
     maxDeliveries: integer('maxDeliveries', options.maxDeliveries, DEFAULT_MAX_DELIVERIES, 1, 1_000),
+    deadConsumerIdleMs: integer('deadConsumerIdleMs', options.deadConsumerIdleMs, DEFAULT_DEAD_CONSUMER_IDLE_MS, 1, 604_800_000),
     handlerTimeoutMs: integer('handlerTimeoutMs', options.handlerTimeoutMs, DEFAULT_HANDLER_TIMEOUT_MS, 1, 3_600_000),
     shutdownTimeoutMs: integer('shutdownTimeoutMs', options.shutdownTimeoutMs, DEFAULT_SHUTDOWN_TIMEOUT_MS, 0, 600_000),
     commandTimeoutMs: integer('commandTimeoutMs', options.commandTimeoutMs, DEFAULT_COMMAND_TIMEOUT_MS, 1, 60_000),

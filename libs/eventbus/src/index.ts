@@ -17,3 +17,5 @@ export { EventBusExceptionFilter } from './http/eventbus-exception.filter.js';
 export { EventBusEnv, validateEventBusEnv, eventBusOptionsFromEnv } from './config/eventbus.env.js';
 export { LuaScript } from './redis/lua.script.js';
 export { IdempotentScript, type IdempotentResult, type IdempotentRun } from './idempotency/idempotent.script.js';
+export { DeadLetterService } from './dead-letter/dead-letter.service.js';
+export type { DeadLetter } from './dead-letter/dead-letter.interface.js';

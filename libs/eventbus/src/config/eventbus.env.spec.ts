@@ -9,6 +9,7 @@ describe('validateEventBusEnv', () => {
       consumer: undefined,
       claimIdleMs: 1500,
       maxDeliveries: 3,
+      adminToken: undefined,
     });
   });
 

@@ -68,6 +68,7 @@ export function eventBusOptionsFromEnv(env: EventBusEnv): Partial<EventBusModule
     consumer: env.EVENTBUS_CONSUMER,
     claimIdleMs: env.EVENTBUS_CLAIM_IDLE_MS,
     maxDeliveries: env.EVENTBUS_MAX_DELIVERIES,
+    adminToken: env.EVENTBUS_ADMIN_TOKEN,
   };
 }
 

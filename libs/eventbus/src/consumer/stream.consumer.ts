@@ -11,6 +11,7 @@ import { deadLetterStream } from '../redis/stream.keys.js';
 import { whenReady } from '../redis/redis.factory.js';
 import { ensureGroup } from '../redis/stream.topology.js';
 import type { EventBusMetrics } from '../metrics/eventbus.metrics.js';
+import { removeDeadConsumers } from './dead-consumers.js';
 import type { RegisteredHandler } from './registered-handler.js';
 import { retryDelay } from './retry.backoff.js';
 import type { AutoClaimReply, PendingRow, ReadGroupReply, StreamEntry } from './stream-entry.js';
@@ -164,7 +165,10 @@ export class StreamConsumer {
     await this.process(entries, (id) => deliveries.get(id) ?? 1);
   }
 
-  /** Takes over entries left idle by consumers that died, at most once per half idle period. */
+  /**
+   * Takes over entries left idle by consumers that died; once per half idle period, after a full
+   * pass, removes the consumers that are gone and hold nothing.
+   */
   private async claimIdle(): Promise<void> {
     if (Date.now() < this.nextClaimAt) return;
     const reply = (await this.redis.xautoclaim(
@@ -177,7 +181,17 @@ export class StreamConsumer {
       this.config.batchSize,
     )) as AutoClaimReply;
     this.claimCursor = reply[0];
-    if (this.claimCursor === '0-0') this.nextClaimAt = Date.now() + this.config.claimIdleMs / 2;
+    if (this.claimCursor === '0-0') {
+      this.nextClaimAt = Date.now() + this.config.claimIdleMs / 2;
+      const removed = await removeDeadConsumers(
+        this.redis,
+        this.stream,
+        this.group,
+        this.config.consumer,
+        this.config.deadConsumerIdleMs,
+      );
+      if (removed.length > 0) this.logger.log(`Removed consumers gone for over ${this.config.deadConsumerIdleMs} ms: ${removed.join(', ')}`);
+    }
     const entries = reply[1].filter((entry) => entry[1] !== null);
     if (entries.length === 0) return;
     for (const [id] of entries) this.retries.delete(id);
@@ -226,24 +240,27 @@ export class StreamConsumer {
 
   private async handle([entryId, fields]: StreamEntry, deliveries: number): Promise<Outcome> {
     if (fields === null) return 'ack'; // deleted from the stream while pending: nothing to handle
+    const map = fieldMap(fields);
+    // A redriven entry is meant for the group that dead-lettered it; the others had it already.
+    if (map.redriveFor && map.redriveFor !== this.group) return 'ack';
     let envelope: EventEnvelope;
     let payload: unknown;
     try {
-      envelope = decodeEnvelope(entryId, fields);
+      envelope = decodeEnvelope(entryId, map);
       payload = parseJson(entryId, envelope.data);
     } catch (error) {
-      return this.deadLetter(entryId, fields, 'undecodable', error, deliveries);
+      return this.deadLetter(entryId, fields, map.type, 'undecodable', error, deliveries);
     }
     const handler = this.handlers.get(envelope.type);
     if (!handler) return 'ack'; // another service's event type on a shared stream
     if (deliveries > this.config.maxDeliveries) {
-      return this.deadLetter(entryId, fields, 'max-deliveries', undefined, deliveries);
+      return this.deadLetter(entryId, fields, map.type, 'max-deliveries', undefined, deliveries);
     }
     let event: object;
     try {
       event = toValidEvent(handler.eventClass, envelope.type, payload, false);
     } catch (error) {
-      return this.deadLetter(entryId, fields, 'invalid', error, deliveries);
+      return this.deadLetter(entryId, fields, map.type, 'invalid', error, deliveries);
     }
     const context: EventContext = {
       id: envelope.id,
@@ -266,7 +283,7 @@ export class StreamConsumer {
         `${handler.name} failed on ${envelope.type} ${envelope.id} (entry ${entryId}, delivery ${deliveries}/${this.config.maxDeliveries}): ${(error as Error).message}`,
       );
       if (deliveries >= this.config.maxDeliveries) {
-        return this.deadLetter(entryId, fields, 'handler-failed', error, deliveries);
+        return this.deadLetter(entryId, fields, map.type, 'handler-failed', error, deliveries);
       }
       this.metrics.handled(this.stream, this.group, envelope.type, 'retry');
       const delay = retryDelay(deliveries, this.config.retryBaseMs, this.config.retryMaxMs);
@@ -291,6 +308,7 @@ export class StreamConsumer {
   private async deadLetter(
     entryId: string,
     fields: string[],
+    type: string | undefined,
     reason: DeadLetterReason,
     error: unknown,
     deliveries: number,
@@ -315,7 +333,7 @@ export class StreamConsumer {
       .exec();
     const failed = results?.find(([err]) => err);
     if (!results || failed) throw failed?.[0] ?? new Error('dead-letter transaction aborted');
-    this.metrics.handled(this.stream, this.group, fieldMap(fields).type ?? 'unknown', 'dead');
+    this.metrics.handled(this.stream, this.group, type ?? 'unknown', 'dead');
     return 'dead';
   }
 }

@@ -14,6 +14,8 @@ export interface EventEnvelope {
   producer: string;
   correlationId: string;
   causationId?: string;
+  /** Set on an entry redriven from a dead-letter stream: only this group handles it again. */
+  redriveFor?: string;
 }
 
 const REQUIRED = ['id', 'type', 'version', 'data', 'occurredAt', 'producer', 'correlationId'] as const;
@@ -29,6 +31,7 @@ export function encodeEnvelope(envelope: EventEnvelope): string[] {
     'correlationId', envelope.correlationId,
   ];
   if (envelope.causationId) fields.push('causationId', envelope.causationId);
+  if (envelope.redriveFor) fields.push('redriveFor', envelope.redriveFor);
   return fields;
 }
 
@@ -39,8 +42,7 @@ export function fieldMap(fields: string[]): Record<string, string> {
   return map;
 }
 
-export function decodeEnvelope(entryId: string, fields: string[]): EventEnvelope {
-  const map = fieldMap(fields);
+export function decodeEnvelope(entryId: string, map: Record<string, string>): EventEnvelope {
   const missing = REQUIRED.filter((field) => !map[field]);
   if (missing.length > 0) throw new EnvelopeDecodeError(entryId, `missing ${missing.join(', ')}`);
   const version = Number(map.version);
@@ -56,5 +58,6 @@ export function decodeEnvelope(entryId: string, fields: string[]): EventEnvelope
     producer: map.producer,
     correlationId: map.correlationId,
     causationId: map.causationId || undefined,
+    redriveFor: map.redriveFor || undefined,
   };
 }

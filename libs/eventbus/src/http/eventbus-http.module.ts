@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { EventBusHealthIndicator } from '../health/eventbus.health.js';
+import { AdminTokenGuard } from './admin-token.guard.js';
+import { DeadLetterController } from './dead-letter.controller.js';
 import { EventBusExceptionFilter } from './eventbus-exception.filter.js';
 import { HealthController } from './health.controller.js';
 import { MetricsController } from './metrics.controller.js';
@@ -9,13 +11,14 @@ import { StreamLagController } from './stream-lag.controller.js';
 
 /**
  * The operational endpoints every app of the bus serves: `GET /health`, `GET /streams/lag`,
- * `GET /metrics`, and
+ * `GET /metrics`, the dead-letter admin API
+ * (`/admin/dead-letters/...`, bearer token), and
  * maps `RedisUnavailableError` to 503 and `EventValidationError` to 400. Needs `EventBusModule.forRoot` (global) in the same app.
  */
 @Module({
   imports: [TerminusModule],
-  controllers: [HealthController, StreamLagController, MetricsController],
-  providers: [EventBusHealthIndicator, { provide: APP_FILTER, useClass: EventBusExceptionFilter }],
+  controllers: [HealthController, StreamLagController, MetricsController, DeadLetterController],
+  providers: [EventBusHealthIndicator, AdminTokenGuard, { provide: APP_FILTER, useClass: EventBusExceptionFilter }],
   exports: [EventBusHealthIndicator],
 })
 export class EventBusHttpModule {}

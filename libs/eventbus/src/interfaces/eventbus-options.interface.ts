@@ -25,6 +25,10 @@ export interface EventBusModuleOptions {
    * start-up, so an event published before a service ever ran still waits for it.
    */
   topology?: StreamTopology[];
+  /**
+   * Bearer token of the admin endpoints (dead letters). Unset: they refuse every call.
+   */
+  adminToken?: string;
   /** @default 100 */
   batchSize?: number;
   /** @default 2000 */
@@ -33,6 +37,8 @@ export interface EventBusModuleOptions {
   claimIdleMs?: number;
   /** @default 5 */
   maxDeliveries?: number;
+  /** @default 300000 */
+  deadConsumerIdleMs?: number;
   /** @default 30000 */
   handlerTimeoutMs?: number;
   /** @default 10000 */

@@ -17,6 +17,10 @@ export class StreamTopologyRegistry {
     this.groups.set(stream, groups);
   }
 
+  has(stream: string, group: string): boolean {
+    return this.groups.get(stream)?.has(group) ?? false;
+  }
+
   entries(): [stream: string, groups: string[]][] {
     return [...this.groups].map(([stream, groups]) => [stream, [...groups]]);
   }

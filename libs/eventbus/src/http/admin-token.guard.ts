@@ -1,0 +1,31 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { type CanActivate, type ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import type { Request } from 'express';
+import { EVENTBUS_CONFIG } from '../eventbus.constants.js';
+import type { EventBusConfig } from '../eventbus.options.js';
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/**
+ * Admin endpoints need `Authorization: Bearer <adminToken>`. With no token configured they refuse
+ * every call. Digests are compared in constant time, so the answer's timing says nothing about
+ * how much of a guess was right.
+ */
+@Injectable()
+export class AdminTokenGuard implements CanActivate {
+  private readonly expected?: Buffer;
+
+  constructor(@Inject(EVENTBUS_CONFIG) config: EventBusConfig) {
+    this.expected = config.adminToken ? digest(config.adminToken) : undefined;
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    if (!this.expected) throw new ForbiddenException('Admin endpoints are disabled: no admin token is configured');
+    const header = context.switchToHttp().getRequest<Request>().headers.authorization ?? '';
+    const [scheme, token] = header.split(' ');
+    if (scheme !== 'Bearer' || !token || !timingSafeEqual(digest(token), this.expected)) {
+      throw new UnauthorizedException('A valid admin bearer token is required');
+    }
+    return true;
+  }
+}

@@ -1,0 +1,101 @@
+import { Inject, Injectable, Module, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { IsInt, IsString, Min } from 'class-validator';
+import {
+  DomainEvent,
+  EventBusExplorer,
+  EventBusModule,
+  EventPublisher,
+  HandleEvent,
+  type EventBusModuleOptions,
+  type EventContext,
+} from '@app/eventbus';
+
+export const PING_STREAM = 'conformance:{pings}';
+
+@DomainEvent({ type: 'ping.sent', stream: PING_STREAM, version: 1 })
+export class PingSent {
+  @IsString()
+  name: string;
+
+  @IsInt()
+  @Min(0)
+  seq: number;
+}
+
+export interface Delivery {
+  event: PingSent;
+  context: EventContext;
+  consumer: string;
+}
+
+/** What a test's handler does with each delivery before it is recorded; throw to fail it. */
+export type Behaviour = (event: PingSent, context: EventContext, attempt: number) => Promise<void> | void;
+
+const BEHAVIOUR = Symbol('BEHAVIOUR');
+const RECORD = Symbol('RECORD');
+
+@Injectable()
+class PingHandler {
+  private readonly attempts = new Map<string, number>();
+
+  constructor(
+    @Inject(BEHAVIOUR) private readonly behaviour: Behaviour,
+    @Inject(RECORD) private readonly record: (event: PingSent, context: EventContext) => void,
+  ) {}
+
+  @HandleEvent(PingSent)
+  async onPing(event: PingSent, context: EventContext): Promise<void> {
+    const attempt = (this.attempts.get(context.id) ?? 0) + 1;
+    this.attempts.set(context.id, attempt);
+    await this.behaviour(event, context, attempt);
+    this.record(event, context);
+  }
+}
+
+export interface BusInstance {
+  app: INestApplicationContext;
+  publisher: EventPublisher;
+  explorer: EventBusExplorer;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one in-process Nest application context with the bus and a recording `PingSent` handler,
+ * the way a service would; every delivery that its handler completes lands in `deliveries`.
+ */
+export async function startBus(
+  options: Partial<EventBusModuleOptions> & { url: string; service: string },
+  deliveries: Delivery[],
+  behaviour: Behaviour = () => undefined,
+): Promise<BusInstance> {
+  const consumer = options.consumer ?? `${options.service}-${Math.random().toString(36).slice(2, 8)}`;
+  @Module({
+    imports: [EventBusModule.forRoot({ blockMs: 200, retryBaseMs: 50, retryMaxMs: 200, ...options, consumer })],
+    providers: [
+      PingHandler,
+      { provide: BEHAVIOUR, useValue: behaviour },
+      { provide: RECORD, useValue: (event: PingSent, context: EventContext) => deliveries.push({ event, context, consumer }) },
+    ],
+  })
+  class BusTestModule {}
+  const app = await NestFactory.createApplicationContext(BusTestModule, { logger: ['error'] });
+  await app.init();
+  return {
+    app,
+    publisher: app.get(EventPublisher),
+    explorer: app.get(EventBusExplorer),
+    close: () => app.close(),
+  };
+}
+
+export async function publishPings(publisher: EventPublisher, count: number, from = 0): Promise<string[]> {
+  const ids: string[] = [];
+  for (let seq = from; seq < from + count; seq++) {
+    ids.push((await publisher.publish(PingSent, { name: `ping-${seq}`, seq })).id);
+  }
+  return ids;
+}
+
+/** Event ids delivered, each once per occurrence. */
+export const idsOf = (deliveries: Delivery[]) => deliveries.map((delivery) => delivery.context.id);
