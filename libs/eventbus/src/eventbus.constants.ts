@@ -26,5 +26,5 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 export const DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
 /** First retry delay of a failed entry; doubles per delivery, with full jitter. */
 export const DEFAULT_RETRY_BASE_MS = 500;
-/** Ceiling of the retry delay. */
-export const DEFAULT_RETRY_MAX_MS = 30_000;
+/** Ceiling of the retry delay; below the claim idle time, so a retry is not taken for a crash. */
+export const DEFAULT_RETRY_MAX_MS = 10_000;

@@ -29,24 +29,24 @@ export interface EventBusModuleOptions {
    * Bearer token of the admin endpoints (dead letters). Unset: they refuse every call.
    */
   adminToken?: string;
-  /** @default 100 */
+  /** Entries per read, and so the bound on entries in flight per consumer. @default 100 */
   batchSize?: number;
-  /** @default 2000 */
+  /** How long one read waits for new entries; bounds how fast a stop is noticed. @default 2000 */
   blockMs?: number;
-  /** @default 30000 */
+  /** Idle time after which another live consumer claims an unacknowledged entry. @default 30000 */
   claimIdleMs?: number;
-  /** @default 5 */
+  /** Deliveries before a failing entry is dead-lettered. @default 5 */
   maxDeliveries?: number;
-  /** @default 300000 */
+  /** Idle time after which a consumer holding nothing is removed from its group. @default 300000 */
   deadConsumerIdleMs?: number;
-  /** @default 30000 */
+  /** A handler running longer counts as failed. @default 30000 */
   handlerTimeoutMs?: number;
-  /** @default 10000 */
+  /** How long a stop waits for in-flight handlers. @default 10000 */
   shutdownTimeoutMs?: number;
-  /** @default 2000 */
+  /** Bound on any non-blocking Redis command (publishing included). @default 2000 */
   commandTimeoutMs?: number;
-  /** @default 500 */
+  /** First retry delay; doubles per delivery, with jitter. @default 500 */
   retryBaseMs?: number;
-  /** @default 30000 */
+  /** Ceiling of the retry delay. @default 10000 */
   retryMaxMs?: number;
 }
