@@ -17,13 +17,14 @@ const shared = {
 };
 
 export default {
+  // A global option (Jest ignores it per project): e2e tests start servers and processes.
+  testTimeout: 60_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      testTimeout: 60_000,
     },
   ],
 };

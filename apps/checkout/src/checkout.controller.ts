@@ -16,8 +16,8 @@ export class CheckoutController {
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
       throw new BadRequestException('Idempotency-Key must be 1-128 characters of [A-Za-z0-9._:-]');
     }
-    const { orderId, created } = await this.orders.place(request, key);
-    return { orderId, status: 'accepted', replayed: !created };
+    const { orderId, eventId, created } = await this.orders.place(request, key);
+    return { orderId, eventId, status: 'accepted', replayed: !created };
   }
 
   @Get('orders/:orderId')

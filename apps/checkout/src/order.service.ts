@@ -10,6 +10,8 @@ import { placeOrderScript } from './place-order.script.js';
 
 export interface PlacedOrder {
   orderId: string;
+  /** Id of the order's `order.approved` event. */
+  eventId: string;
   /** False when an earlier request with the same idempotency key already placed it. */
   created: boolean;
 }
@@ -42,7 +44,9 @@ export class OrderService {
         keys: [orderKey(orderId), event.stream],
         args: [orderId, order.length, ...order, ...event.fields],
       });
-      return { orderId: result, created: firstTime };
+      if (firstTime) return { orderId: result, eventId: event.id, created: true };
+      const eventId = (await this.redis.hget(orderKey(result), 'eventId')) ?? '';
+      return { orderId: result, eventId, created: false };
     } catch (error) {
       if (error instanceof Error && error.name === 'ReplyError') throw error;
       throw new RedisUnavailableError('placing an order', error);
