@@ -4,6 +4,7 @@ import { OrderApproved } from '@app/contracts';
 import { EVENTBUS_REDIS, EventPublisher, RedisUnavailableError } from '@app/eventbus';
 import type { Redis } from 'ioredis';
 import type { CheckoutRequest } from './checkout.request.js';
+import { OrderOutcomeUnknownError } from './order-outcome-unknown.error.js';
 import { IDEMPOTENCY_TTL_SECONDS, idempotencyKey, orderKey } from './order.keys.js';
 import { toOrderView, type OrderView } from './order.view.js';
 import { placeOrderScript } from './place-order.script.js';
@@ -49,7 +50,10 @@ export class OrderService {
       return { orderId: result, eventId, created: false };
     } catch (error) {
       if (error instanceof Error && error.name === 'ReplyError') throw error;
-      throw new RedisUnavailableError('placing an order', error);
+      const unavailable = new RedisUnavailableError('placing an order', error);
+      // The script may have run: name the order, so the client can look it up when Redis is back.
+      if (unavailable.maybeApplied) throw new OrderOutcomeUnknownError(orderId, unavailable);
+      throw unavailable;
     }
   }
 

@@ -19,9 +19,12 @@ export class EventBusExceptionFilter implements ExceptionFilter {
     } else if (error instanceof UnknownStreamGroupError) {
       response.status(HttpStatus.NOT_FOUND).json({ statusCode: 404, error: 'Not Found', message: error.message });
     } else {
+      const message = error.maybeApplied
+        ? 'Redis became unreachable while the write was in flight: it may have been applied; retry with the same Idempotency-Key'
+        : 'Redis is unavailable; nothing was written, retry later';
       response
         .status(HttpStatus.SERVICE_UNAVAILABLE)
-        .json({ statusCode: 503, error: 'Service Unavailable', message: 'Redis is unavailable; nothing was written, retry later' });
+        .json({ statusCode: 503, error: 'Service Unavailable', message, outcome: error.maybeApplied ? 'unknown' : 'not-applied' });
     }
   }
 }

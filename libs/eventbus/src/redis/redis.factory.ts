@@ -34,7 +34,8 @@ function connect(config: EventBusConfig, overrides: RedisOptions): Redis {
     ...config.redis,
     ...overrides,
     lazyConnect: false,
-    retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 6), 5_000),
+    // Reconnect quickly after a short outage, and at most every 2 s during a long one.
+    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2_000),
   };
   return config.url ? new Redis(config.url, options) : new Redis(options);
 }
