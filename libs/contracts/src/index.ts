@@ -8,3 +8,4 @@ export * from './invoice-issued.event.js';
 export * from './picking-order-created.event.js';
 export * from './service.modules.js';
 export * from './service.bootstrap.js';
+export * from './reserved-keys.pipe.js';

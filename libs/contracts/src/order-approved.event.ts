@@ -1,7 +1,7 @@
 import { DomainEvent } from '@app/eventbus';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsNumber, IsString, Length, Min, ValidateNested } from 'class-validator';
-import { OrderLine } from './order-line.js';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsNumber, IsString, Length, Matches, Min, ValidateNested } from 'class-validator';
+import { CUSTOMER_ID_PATTERN, OrderLine } from './order-line.js';
 import { STREAMS } from './streams.js';
 
 /** Checkout approved a purchase: stock, invoice and distribution each act on it. */
@@ -12,7 +12,7 @@ export class OrderApproved {
   orderId: string;
 
   @IsString()
-  @Length(1, 64)
+  @Matches(CUSTOMER_ID_PATTERN, { message: 'customerId must be 1-64 visible ASCII characters, no spaces' })
   customerId: string;
 
   @IsArray()

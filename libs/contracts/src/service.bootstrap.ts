@@ -2,6 +2,7 @@ import { Logger, ValidationPipe, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { validateEventBusEnv } from '@app/eventbus';
+import { ReservedKeysPipe } from './reserved-keys.pipe.js';
 
 /** Beyond the bus's own bound on in-flight handlers, a stop that still hangs is forced. */
 const FORCED_EXIT_MS = 20_000;
@@ -39,7 +40,10 @@ export async function bootstrapService(module: Type, defaultPort: number): Promi
   const env = validateEventBusEnv(process.env);
   const app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false });
   app.useBodyParser('json', { limit: BODY_LIMIT });
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(
+    new ReservedKeysPipe(),
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+  );
   closeOnSignals(app);
   const port = env.PORT ?? defaultPort;
   const host = env.HOST ?? '127.0.0.1';
