@@ -1,17 +1,8 @@
-import { CUSTOMER_ID_PATTERN, OrderLine } from '@app/contracts';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Matches, ValidateNested } from 'class-validator';
+import { OrderApproved } from '@app/contracts';
+import { PickType } from '@nestjs/mapped-types';
 
-/** Body of `POST /checkout`; unknown fields are refused by the global ValidationPipe. */
-export class CheckoutRequest {
-  @IsString()
-  @Matches(CUSTOMER_ID_PATTERN, { message: 'customerId must be 1-64 visible ASCII characters, no spaces' })
-  customerId: string;
-
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
-  @Type(() => OrderLine)
-  items: OrderLine[];
-}
+/**
+ * Body of `POST /checkout`: the customer and lines of the `order.approved` contract, with its
+ * validation rules; unknown fields are refused by the global ValidationPipe.
+ */
+export class CheckoutRequest extends PickType(OrderApproved, ['customerId', 'items'] as const) {}
