@@ -214,13 +214,26 @@ export class StreamConsumer {
 
   private async process(entries: StreamEntry[], deliveriesOf: (id: string) => number): Promise<void> {
     const heartbeat = this.keepClaimed(entries.map(([id]) => id));
+    // The batch's handlers all start now, so one timer bounds each of them.
+    const deadline = this.deadline();
     try {
-      const outcomes = await Promise.all(entries.map((entry) => this.handle(entry, deliveriesOf(entry[0]))));
+      const outcomes = await Promise.all(entries.map((entry) => this.handle(entry, deliveriesOf(entry[0]), deadline.expired)));
       const acks = entries.filter((_, i) => outcomes[i] === 'ack').map(([id]) => id);
       if (acks.length > 0) await this.redis.xack(this.stream, this.group, ...acks);
     } finally {
       clearInterval(heartbeat);
+      deadline.clear();
     }
+  }
+
+  /** A promise that rejects with `HandlerTimeoutError` once the handler timeout has passed. */
+  private deadline(): { expired: Promise<never>; clear(): void } {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new HandlerTimeoutError(this.config.handlerTimeoutMs)), this.config.handlerTimeoutMs);
+    });
+    expired.catch(() => undefined); // observed by the handlers' races, not an unhandled rejection
+    return { expired, clear: () => clearTimeout(timer) };
   }
 
   /**
@@ -238,7 +251,7 @@ export class StreamConsumer {
     return timer;
   }
 
-  private async handle([entryId, fields]: StreamEntry, deliveries: number): Promise<Outcome> {
+  private async handle([entryId, fields]: StreamEntry, deliveries: number, deadline: Promise<never>): Promise<Outcome> {
     if (fields === null) return 'ack'; // deleted from the stream while pending: nothing to handle
     const map = fieldMap(fields);
     // A redriven entry is meant for the group that dead-lettered it; the others had it already.
@@ -275,7 +288,7 @@ export class StreamConsumer {
       group: this.group,
     };
     try {
-      await this.withTimeout(handler.invoke(event, context), envelope.type);
+      await Promise.race([handler.invoke(event, context), deadline]);
       this.metrics.handled(this.stream, this.group, envelope.type, 'ack');
       return 'ack';
     } catch (error) {
@@ -289,18 +302,6 @@ export class StreamConsumer {
       const delay = retryDelay(deliveries, this.config.retryBaseMs, this.config.retryMaxMs);
       this.retries.set(entryId, { dueAt: Date.now() + delay, deliveries });
       return 'retry';
-    }
-  }
-
-  private async withTimeout(work: Promise<unknown>, type: string): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new HandlerTimeoutError(type, this.config.handlerTimeoutMs)), this.config.handlerTimeoutMs);
-    });
-    try {
-      await Promise.race([work, timeout]);
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -1,6 +1,6 @@
 export class HandlerTimeoutError extends Error {
   override readonly name = 'HandlerTimeoutError';
-  constructor(type: string, timeoutMs: number) {
-    super(`Handler of "${type}" did not finish within ${timeoutMs} ms`);
+  constructor(timeoutMs: number) {
+    super(`Handler did not finish within ${timeoutMs} ms`);
   }
 }

@@ -34,12 +34,21 @@ export class EventBusMetrics {
     registers: [this.registry],
   });
 
+  private readonly handledChildren = new Map<string, { inc(): void }>();
+
   constructor(private readonly lagService: StreamLagService) {
     collectDefaultMetrics({ register: this.registry });
   }
 
+  /** Per-message hot path: label lookups are cached, a hash of four labels per call is not free. */
   handled(stream: string, group: string, type: string, outcome: HandleOutcome): void {
-    this.handledTotal.inc({ stream, group, type, outcome });
+    const key = `${stream}\u0000${group}\u0000${type}\u0000${outcome}`;
+    let child = this.handledChildren.get(key);
+    if (!child) {
+      child = this.handledTotal.labels(stream, group, type, outcome);
+      this.handledChildren.set(key, child);
+    }
+    child.inc();
   }
 
   private gauge(name: string, help: string, labelNames: readonly string[] = GROUP_LABELS): Gauge {
