@@ -1,7 +1,7 @@
 import { Logger, ValidationPipe, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { validateEventBusEnv } from '@app/eventbus';
+import { EventBusConfigError, validateEventBusEnv, type EventBusEnv } from '@app/eventbus';
 import { ReservedKeysPipe } from './reserved-keys.pipe.js';
 
 /** Beyond the bus's own bound on in-flight handlers, a stop that still hangs is forced. */
@@ -36,8 +36,17 @@ const BODY_LIMIT = '64kb';
  * error), a body-size limit, a clean exit on SIGTERM/SIGINT, and `HOST`:`PORT`
  * (default 127.0.0.1 and the service's port).
  */
-export async function bootstrapService(module: Type, defaultPort: number): Promise<NestExpressApplication> {
-  const env = validateEventBusEnv(process.env);
+export async function bootstrapService(module: Type, defaultPort: number): Promise<NestExpressApplication | undefined> {
+  let env: EventBusEnv;
+  try {
+    env = validateEventBusEnv(process.env);
+  } catch (error) {
+    // A configuration mistake is the operator's to fix: say which variable, without a stack trace.
+    if (!(error instanceof EventBusConfigError)) throw error;
+    Logger.error(error.message, 'Configuration');
+    process.exitCode = 1;
+    return undefined;
+  }
   const app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false });
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useGlobalPipes(

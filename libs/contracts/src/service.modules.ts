@@ -10,8 +10,12 @@ export type ServiceName = (typeof SERVICES)[keyof typeof SERVICES];
  * whole topology, and the operational endpoints (`/health`, `/streams/lag`, `/metrics`).
  */
 export function serviceModules(service: ServiceName): NonNullable<ModuleMetadata['imports']> {
+  const config = ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateEventBusEnv });
+  // It validates while the module file loads; `bootstrapService` reports a bad variable cleanly
+  // before Nest would await this, so the rejection must not also crash the process on its own.
+  config.catch(() => undefined);
   return [
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateEventBusEnv }),
+    config,
     EventBusModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService<EventBusEnv, true>) => ({

@@ -53,7 +53,7 @@ export function validateEventBusEnv(env: Record<string, unknown>): EventBusEnv {
     Object.keys(new EventBusEnvKeys()).map((key) => [key, env[key] === '' ? undefined : env[key]]),
   );
   const parsed = plainToInstance(EventBusEnv, known);
-  const errors = validateSync(parsed);
+  const errors = validateSync(parsed, { stopAtFirstError: true });
   if (errors.length > 0) {
     const problems = errors.flatMap((error) => Object.values(error.constraints ?? {}));
     throw new EventBusConfigError(errors.map((error) => error.property).join(', '), problems.join('; '));
