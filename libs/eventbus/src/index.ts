@@ -12,7 +12,7 @@ export { EventBusMetrics } from './metrics/eventbus.metrics.js';
 export { EventBusHealthIndicator } from './health/eventbus.health.js';
 export { EventBusHttpModule } from './http/eventbus-http.module.js';
 export { deadLetterStream } from './redis/stream.keys.js';
-export { encodeEnvelope, decodeEnvelope, type EventEnvelope } from './envelope/envelope.codec.js';
+export { encodeEnvelope, decodeEnvelope, fieldMap, type EventEnvelope } from './envelope/envelope.codec.js';
 export { EventBusExceptionFilter } from './http/eventbus-exception.filter.js';
 export { EventBusEnv, validateEventBusEnv, eventBusOptionsFromEnv } from './config/eventbus.env.js';
 export { LuaScript } from './redis/lua.script.js';
