@@ -200,13 +200,15 @@ export class StreamConsumer {
     await this.process(entries, (id) => deliveries.get(id) ?? 1);
   }
 
+  /** Deliveries so far of entries now ours (`XPENDING` over their id range, for this consumer). */
   private async deliveryCounts(entries: StreamEntry[]): Promise<Map<string, number>> {
     const rows = (await this.redis.xpending(
       this.stream,
       this.group,
       entries[0][0],
       entries[entries.length - 1][0],
-      entries.length,
+      // Entries waiting for a retry may sit in the same id range: leave room for them.
+      entries.length + this.retries.size,
       this.config.consumer,
     )) as PendingRow[];
     return new Map(rows.map(([id, , , deliveries]) => [id, Number(deliveries)]));
