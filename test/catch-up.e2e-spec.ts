@@ -1,39 +1,30 @@
 // Events published while a consumer is down, or before it was ever started, all reach it.
-import { startApp, startApps, stopAllApps, type AppProcess } from './support/app-process.js';
-import type { CheckoutAccepted, Invoice, Shipment, StockLevel } from './support/api.js';
+import { startApp, startApps, type AppProcess } from './support/app-process.js';
+import type { Invoice, Shipment, StockLevel } from './support/api.js';
 import { eventually } from './support/eventually.js';
-import { getJson, postJson, putJson } from './support/http.js';
+import { getJson, putJson } from './support/http.js';
 import { connectRedis, readStream } from './support/redis-client.js';
-import { startRedis, type RedisServer } from './support/redis-server.js';
-import { groupDrained, groupLag, orderBody, ORDERS_STREAM, uniqueSku } from './support/system.js';
+import { startRedis } from './support/redis-server.js';
+import { groupDrained, groupLag, orderBody, ORDERS_STREAM, placeOrder, uniqueSku } from './support/system.js';
+import { useRedis } from './support/test-redis.js';
 
 const T = 90_000;
 const N = 20;
 
 describe('catch-up after downtime', () => {
-  let redis: RedisServer | undefined;
+  const redis = useRedis({}, { hookTimeoutMs: T });
   let apps: Record<'checkout' | 'stock', AppProcess>;
   const orderIds: string[] = [];
 
   beforeAll(async () => {
-    redis = await startRedis();
     apps = await startApps(['checkout', 'stock'], { redisUrl: redis.url });
     const sku = uniqueSku();
     expect((await putJson<StockLevel>(`${apps.stock.url}/stock/${sku}`, { available: 1_000 })).status).toBe(200);
     for (let i = 0; i < N; i++) {
-      const res = await postJson<CheckoutAccepted>(
-        `${apps.checkout.url}/checkout`,
-        orderBody([{ sku, quantity: 1, unitPrice: i + 1 }], `c-${i}`),
-      );
-      expect(res.status).toBe(202);
-      orderIds.push(res.body.orderId);
+      const accepted = await placeOrder(apps.checkout.url, orderBody([{ sku, quantity: 1, unitPrice: i + 1 }], `c-${i}`));
+      orderIds.push(accepted.orderId);
     }
     expect(new Set(orderIds).size).toBe(N);
-  }, T);
-
-  afterAll(async () => {
-    await stopAllApps();
-    await redis?.destroy();
   }, T);
 
   it('shows the undelivered orders as lag of the invoice group while invoice is down', async () => {
@@ -50,7 +41,7 @@ describe('catch-up after downtime', () => {
   }, T);
 
   it('catches up when invoice starts: lag 0, pending 0, every invoice issued', async () => {
-    const invoice = await startApp('invoice', { redisUrl: redis!.url });
+    const invoice = await startApp('invoice', { redisUrl: redis.url });
     await eventually('invoice group lag 0 and pending 0', () => groupDrained(invoice.url, ORDERS_STREAM, 'invoice'), 40_000);
     for (const [i, id] of orderIds.entries()) {
       const res = await getJson<Invoice>(`${invoice.url}/invoices/${id}`);
@@ -71,7 +62,7 @@ describe('catch-up after downtime', () => {
   }, T);
 
   it('delivers everything to a service started for the first time after the orders were placed', async () => {
-    const distribution = await startApp('distribution', { redisUrl: redis!.url });
+    const distribution = await startApp('distribution', { redisUrl: redis.url });
     await eventually(
       'distribution group lag 0 and pending 0',
       () => groupDrained(distribution.url, ORDERS_STREAM, 'distribution'),
@@ -87,11 +78,10 @@ describe('catch-up after downtime', () => {
   it('delivers an event that reached Redis before any app of the system had ever run', async () => {
     // Take a real order.approved entry written by checkout and put it into a brand-new Redis
     // where no app ever created a consumer group; then start invoice there for the first time.
-    const source = connectRedis(redis!.url);
     const fresh = await startRedis();
     const target = connectRedis(fresh.url);
     try {
-      const entries = await readStream(source, ORDERS_STREAM);
+      const entries = await readStream(redis.client, ORDERS_STREAM);
       const entry = entries.find((e) => e.fields.type === 'order.approved');
       expect(entry).toBeDefined();
       const fields = entry!.fields;
@@ -106,7 +96,7 @@ describe('catch-up after downtime', () => {
       await eventually('invoice group drained', () => groupDrained(invoice.url, ORDERS_STREAM, 'invoice'));
       await invoice.stop();
     } finally {
-      await Promise.all([source.quit(), target.quit()]);
+      await target.quit();
       await fresh.destroy();
     }
   }, T);

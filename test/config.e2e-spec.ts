@@ -1,6 +1,6 @@
 // A bad configuration value stops start-up with a message naming the variable.
-import { startApp, stopAllApps, type AppName } from './support/app-process.js';
-import { startRedis, type RedisServer } from './support/redis-server.js';
+import { startApp, type AppName } from './support/app-process.js';
+import { useRedis } from './support/test-redis.js';
 
 const T = 60_000;
 
@@ -14,21 +14,12 @@ const badValues: { app: AppName; variable: string; value: string }[] = [
 ];
 
 describe('configuration errors', () => {
-  let redis: RedisServer | undefined;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-  }, T);
-
-  afterAll(async () => {
-    await stopAllApps();
-    await redis?.destroy();
-  }, T);
+  const redis = useRedis();
 
   it.each(badValues)('$app refuses to start with $variable=$value and names the variable', async ({ app, variable, value }) => {
     // REDIS_URL and PORT are set by the harness; a bad one is passed through `env` after them.
     const proc = await startApp(app, {
-      redisUrl: variable === 'REDIS_URL' ? value : redis!.url,
+      redisUrl: variable === 'REDIS_URL' ? value : redis.url,
       env: variable === 'REDIS_URL' ? {} : { [variable]: value },
       waitForHealthy: false,
       portOverride: variable === 'PORT' ? value : undefined,

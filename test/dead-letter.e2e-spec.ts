@@ -1,54 +1,38 @@
 // An entry a group cannot handle goes to its dead letters and does not block the entries behind it.
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { startApp, stopAllApps, type AppProcess } from './support/app-process.js';
-import type { CheckoutAccepted, Invoice } from './support/api.js';
+import { startApp, type AppProcess } from './support/app-process.js';
+import type { Invoice } from './support/api.js';
 import { eventually } from './support/eventually.js';
-import { getJson, postJson } from './support/http.js';
-import { connectRedis, readStream } from './support/redis-client.js';
-import { startRedis, type RedisServer } from './support/redis-server.js';
-import { groupLag, orderBody, ORDERS_STREAM, uniqueSku } from './support/system.js';
+import { getJson } from './support/http.js';
+import { readStream } from './support/redis-client.js';
+import { groupLag, ORDERS_STREAM, placeOrder, uniqueSku } from './support/system.js';
+import { useRedis } from './support/test-redis.js';
 
 const T = 60_000;
 
 describe('dead letters', () => {
-  let redis: RedisServer | undefined;
-  let client: Redis | undefined;
+  const redis = useRedis();
   let checkout: AppProcess;
 
   beforeAll(async () => {
-    redis = await startRedis();
-    client = connectRedis(redis.url);
     checkout = await startApp('checkout', { redisUrl: redis.url });
   }, T);
 
-  afterAll(async () => {
-    await stopAllApps();
-    await client?.quit();
-    await redis?.destroy();
-  }, T);
-
-  const place = async (): Promise<string> => {
-    const res = await postJson<CheckoutAccepted>(
-      `${checkout.url}/checkout`,
-      orderBody([{ sku: uniqueSku(), quantity: 1, unitPrice: 3 }]),
-    );
-    expect(res.status).toBe(202);
-    return res.body.orderId;
-  };
+  const place = async (): Promise<string> =>
+    (await placeOrder(checkout.url, [{ sku: uniqueSku(), quantity: 1, unitPrice: 3 }])).orderId;
 
   it('dead-letters undecodable and invalid order.approved entries and processes the valid ones', async () => {
     const first = await place();
-    const [real] = await readStream(client!, ORDERS_STREAM);
+    const [real] = await readStream(redis.client, ORDERS_STREAM);
     const poison = [
       { ...real.fields, id: randomUUID(), data: 'this is not JSON' },
       { ...real.fields, id: randomUUID(), data: JSON.stringify({ orderId: 'o-broken', items: 'none', total: 'abc' }) },
     ];
-    for (const fields of poison) await client!.xadd(ORDERS_STREAM, '*', ...Object.entries(fields).flat());
+    for (const fields of poison) await redis.client.xadd(ORDERS_STREAM, '*', ...Object.entries(fields).flat());
     const second = await place();
 
     const invoice = await startApp('invoice', {
-      redisUrl: redis!.url,
+      redisUrl: redis.url,
       env: { EVENTBUS_MAX_DELIVERIES: '2', EVENTBUS_CLAIM_IDLE_MS: '500' },
     });
     for (const orderId of [first, second]) {

@@ -1,27 +1,21 @@
 // /streams/lag, /metrics and /health, including Redis going away and coming back.
-import { startApp, stopAllApps, type AppProcess } from './support/app-process.js';
+import { startApp, type AppProcess } from './support/app-process.js';
 import type { LagReport } from './support/api.js';
 import { eventually } from './support/eventually.js';
 import { getJson, postJson, request } from './support/http.js';
 import { connectRedis } from './support/redis-client.js';
-import { startRedis, type RedisServer } from './support/redis-server.js';
-import { orderBody, ORDERS_STREAM, STREAM_GROUPS, uniqueSku } from './support/system.js';
+import { orderBody, ORDERS_STREAM, placeOrder, STREAM_GROUPS, uniqueSku } from './support/system.js';
+import { useRedis } from './support/test-redis.js';
 
 const T = 90_000;
 
 describe('health, lag and metrics', () => {
-  let redis: RedisServer | undefined;
+  // AOF: the restart below brings the streams and groups back, as a real Redis restart would.
+  const redis = useRedis({ aof: true }, { hookTimeoutMs: T });
   let checkout: AppProcess;
 
   beforeAll(async () => {
-    // AOF: the restart below brings the streams and groups back, as a real Redis restart would.
-    redis = await startRedis({ aof: true });
     checkout = await startApp('checkout', { redisUrl: redis.url });
-  }, T);
-
-  afterAll(async () => {
-    await stopAllApps();
-    await redis?.destroy();
   }, T);
 
   it('lists every stream and every group with numeric counters while only checkout runs', async () => {
@@ -47,8 +41,7 @@ describe('health, lag and metrics', () => {
     const before = await getJson<LagReport>(`${checkout.url}/streams/lag`);
     const lagOf = (report: LagReport, group: string): number =>
       report.streams.find((s) => s.stream === ORDERS_STREAM)?.groups.find((g) => g.group === group)?.lag ?? -1;
-    const res = await postJson(`${checkout.url}/checkout`, orderBody([{ sku: uniqueSku(), quantity: 1, unitPrice: 1 }]));
-    expect(res.status).toBe(202);
+    await placeOrder(checkout.url);
     const after = await getJson<LagReport>(`${checkout.url}/streams/lag`);
     for (const group of STREAM_GROUPS[ORDERS_STREAM]) {
       expect(lagOf(after.body, group)).toBe(lagOf(before.body, group) + 1);
@@ -78,12 +71,12 @@ describe('health, lag and metrics', () => {
   }, T);
 
   it('reports 503 while Redis is down, refuses a checkout within 5 s, and recovers after a restart', async () => {
-    const invoice = await startApp('invoice', { redisUrl: redis!.url });
+    const invoice = await startApp('invoice', { redisUrl: redis.url });
     expect((await getJson(`${checkout.url}/health`)).status).toBe(200);
-    const client = connectRedis(redis!.url);
+    const client = connectRedis(redis.url);
     const lengthBefore = await client.xlen(ORDERS_STREAM);
     client.disconnect();
-    await redis!.stop();
+    await redis.server.stop();
 
     const down = await eventually('GET /health 503 after Redis stopped', async () => {
       const res = await getJson(`${checkout.url}/health`, { timeoutMs: 10_000 });
@@ -100,7 +93,7 @@ describe('health, lag and metrics', () => {
     await eventually('invoice GET /health 503 while Redis is down', async () =>
       (await getJson(`${invoice.url}/health`, { timeoutMs: 10_000 })).status === 503, 30_000);
 
-    await redis!.restart();
+    await redis.server.restart();
     for (const app of [checkout, invoice]) {
       await eventually(`${app.name} GET /health 200 after Redis restarted`, async () => {
         const res = await getJson(`${app.url}/health`);
@@ -108,16 +101,15 @@ describe('health, lag and metrics', () => {
       }, 30_000);
     }
     // The refused checkout left nothing behind (AOF keeps everything that was written).
-    const after = connectRedis(redis!.url);
+    const after = connectRedis(redis.url);
     try {
       expect(await after.xlen(ORDERS_STREAM)).toBe(lengthBefore);
-      const accepted = await postJson<{ orderId: string }>(`${checkout.url}/checkout`, body);
-      expect(accepted.status).toBe(202);
+      const accepted = await placeOrder(checkout.url, body);
       expect(await after.xlen(ORDERS_STREAM)).toBe(lengthBefore + 1);
-      expect((await getJson(`${checkout.url}/orders/${accepted.body.orderId}`)).status).toBe(200);
+      expect((await getJson(`${checkout.url}/orders/${accepted.orderId}`)).status).toBe(200);
       // The consumers came back too: the new order is invoiced.
       await eventually('invoice issued after the outage', async () =>
-        (await getJson(`${invoice.url}/invoices/${accepted.body.orderId}`)).status === 200, 30_000);
+        (await getJson(`${invoice.url}/invoices/${accepted.orderId}`)).status === 200, 30_000);
     } finally {
       after.disconnect();
     }

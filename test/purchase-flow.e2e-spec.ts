@@ -1,26 +1,19 @@
 // A purchase through all four services, black box: HTTP in, HTTP and Redis out.
-import type { AppProcess } from './support/app-process.js';
-import { startApps, stopAllApps } from './support/app-process.js';
-import type { CheckoutAccepted, Invoice, OrderView, Shipment, StockLevel } from './support/api.js';
+import { startApps, type AppProcess } from './support/app-process.js';
+import type { Invoice, OrderView, Shipment, StockLevel } from './support/api.js';
 import { eventually } from './support/eventually.js';
-import { getJson, postJson, putJson } from './support/http.js';
-import { startRedis, type RedisServer } from './support/redis-server.js';
-import { groupDrained, orderBody, ORDERS_STREAM, uniqueSku } from './support/system.js';
+import { getJson, putJson } from './support/http.js';
+import { groupDrained, ORDERS_STREAM, placeOrder, uniqueSku } from './support/system.js';
+import { useRedis } from './support/test-redis.js';
 
 const T = 60_000;
 
 describe('purchase flow (checkout → stock, invoice, distribution)', () => {
-  let redis: RedisServer | undefined;
+  const redis = useRedis();
   let apps: Record<'checkout' | 'stock' | 'invoice' | 'distribution', AppProcess>;
 
   beforeAll(async () => {
-    redis = await startRedis();
     apps = await startApps(['checkout', 'stock', 'invoice', 'distribution'], { redisUrl: redis.url });
-  }, T);
-
-  afterAll(async () => {
-    await stopAllApps();
-    await redis?.destroy();
   }, T);
 
   const setStock = async (sku: string, available: number): Promise<void> => {
@@ -41,12 +34,8 @@ describe('purchase flow (checkout → stock, invoice, distribution)', () => {
   it('POST /checkout answers 202 { orderId, eventId, status: "accepted" }', async () => {
     const sku = uniqueSku();
     await setStock(sku, 1);
-    const accepted = await postJson<CheckoutAccepted>(
-      `${apps.checkout.url}/checkout`,
-      orderBody([{ sku, quantity: 1, unitPrice: 1 }]),
-    );
-    expect(accepted.status).toBe(202);
-    expect(accepted.body).toEqual(
+    const accepted = await placeOrder(apps.checkout.url, [{ sku, quantity: 1, unitPrice: 1 }]);
+    expect(accepted).toEqual(
       expect.objectContaining({ orderId: expect.any(String) as unknown, eventId: expect.any(String) as unknown, status: 'accepted' }),
     );
   }, T);
@@ -61,11 +50,10 @@ describe('purchase flow (checkout → stock, invoice, distribution)', () => {
       { sku: skuB, quantity: 1, unitPrice: 3 },
     ];
 
-    const accepted = await postJson<CheckoutAccepted>(`${apps.checkout.url}/checkout`, orderBody(items));
-    expect(accepted.status).toBe(202);
-    expect(accepted.body).toMatchObject({ status: 'accepted' });
-    expect(typeof accepted.body.orderId).toBe('string');
-    const { orderId } = accepted.body;
+    const accepted = await placeOrder(apps.checkout.url, items);
+    expect(accepted).toMatchObject({ status: 'accepted' });
+    expect(typeof accepted.orderId).toBe('string');
+    const { orderId } = accepted;
 
     const done = await eventually('order progress reserved/issued/picking', async () => {
       const view = await order(orderId);
@@ -110,15 +98,10 @@ describe('purchase flow (checkout → stock, invoice, distribution)', () => {
     const skuB = uniqueSku('B');
     await setStock(skuA, 8);
     await setStock(skuB, 4);
-    const accepted = await postJson<CheckoutAccepted>(
-      `${apps.checkout.url}/checkout`,
-      orderBody([
-        { sku: skuA, quantity: 1, unitPrice: 1 },
-        { sku: skuB, quantity: 100, unitPrice: 1 },
-      ]),
-    );
-    expect(accepted.status).toBe(202);
-    const { orderId } = accepted.body;
+    const { orderId } = await placeOrder(apps.checkout.url, [
+      { sku: skuA, quantity: 1, unitPrice: 1 },
+      { sku: skuB, quantity: 100, unitPrice: 1 },
+    ]);
 
     await eventually('order progress.stock rejected', async () => (await order(orderId))?.progress.stock === 'rejected');
     await eventually('stock group drained', () => groupDrained(apps.checkout.url, ORDERS_STREAM, 'stock'));
@@ -126,12 +109,11 @@ describe('purchase flow (checkout → stock, invoice, distribution)', () => {
     expect(await stockOf(skuB)).toBe(4);
 
     // A later servable order still works on the untouched levels.
-    const next = await postJson<CheckoutAccepted>(
-      `${apps.checkout.url}/checkout`,
-      orderBody([{ sku: skuA, quantity: 8, unitPrice: 1 }, { sku: skuB, quantity: 4, unitPrice: 1 }]),
-    );
-    expect(next.status).toBe(202);
-    await eventually('second order reserved', async () => (await order(next.body.orderId))?.progress.stock === 'reserved');
+    const next = await placeOrder(apps.checkout.url, [
+      { sku: skuA, quantity: 8, unitPrice: 1 },
+      { sku: skuB, quantity: 4, unitPrice: 1 },
+    ]);
+    await eventually('second order reserved', async () => (await order(next.orderId))?.progress.stock === 'reserved');
     expect(await stockOf(skuA)).toBe(0);
     expect(await stockOf(skuB)).toBe(0);
   }, T);

@@ -1,12 +1,11 @@
 // Exactly-once effects when the same event arrives several times.
-import type { Redis } from 'ioredis';
-import { startApps, stopAllApps, type AppProcess } from './support/app-process.js';
-import type { CheckoutAccepted, Invoice, OrderView, Shipment, StockLevel } from './support/api.js';
+import { startApps, type AppProcess } from './support/app-process.js';
+import type { Invoice, OrderItem, OrderView, Shipment, StockLevel } from './support/api.js';
 import { eventually } from './support/eventually.js';
-import { getJson, postJson, putJson } from './support/http.js';
-import { connectRedis, readStream } from './support/redis-client.js';
-import { startRedis, type RedisServer } from './support/redis-server.js';
-import { groupDrained, orderBody, ORDERS_STREAM, uniqueSku } from './support/system.js';
+import { getJson, putJson } from './support/http.js';
+import { readStream } from './support/redis-client.js';
+import { groupDrained, ORDERS_STREAM, placeOrder, uniqueSku } from './support/system.js';
+import { useRedis } from './support/test-redis.js';
 
 const T = 60_000;
 const CONSUMER_GROUPS = ['stock', 'invoice', 'distribution'] as const;
@@ -19,21 +18,12 @@ function sequenceOf(number: string | number): number {
 }
 
 describe('redelivery of the same event', () => {
-  let redis: RedisServer | undefined;
-  let client: Redis | undefined;
+  const redis = useRedis();
   let apps: Record<'checkout' | 'stock' | 'invoice' | 'distribution', AppProcess>;
   let firstOrderNumber: string | number | undefined;
 
   beforeAll(async () => {
-    redis = await startRedis();
-    client = connectRedis(redis.url);
     apps = await startApps(['checkout', 'stock', 'invoice', 'distribution'], { redisUrl: redis.url });
-  }, T);
-
-  afterAll(async () => {
-    await stopAllApps();
-    await client?.quit();
-    await redis?.destroy();
   }, T);
 
   const drained = async (): Promise<void> => {
@@ -45,19 +35,15 @@ describe('redelivery of the same event', () => {
     const res = await getJson<Invoice>(`${apps.invoice.url}/invoices/${orderId}`);
     return res.status === 200 ? res.body : undefined;
   };
-  const placeOrder = async (items: { sku: string; quantity: number; unitPrice: number }[]): Promise<string> => {
-    const res = await postJson<CheckoutAccepted>(`${apps.checkout.url}/checkout`, orderBody(items));
-    expect(res.status).toBe(202);
-    return res.body.orderId;
-  };
+  const place = async (items: OrderItem[]): Promise<string> => (await placeOrder(apps.checkout.url, items)).orderId;
 
   it('applies an order.approved delivered three times (same event id) exactly once', async () => {
     const sku = uniqueSku();
     expect((await putJson<StockLevel>(`${apps.stock.url}/stock/${sku}`, { available: 10 })).status).toBe(200);
-    const orderId = await placeOrder([{ sku, quantity: 3, unitPrice: 4 }]);
+    const orderId = await place([{ sku, quantity: 3, unitPrice: 4 }]);
 
     // The envelope checkout wrote, published twice more as is (same `id` field, same data).
-    const entries = await readStream(client!, ORDERS_STREAM);
+    const entries = await readStream(redis.client, ORDERS_STREAM);
     const original = entries.find((e) => e.fields.type === 'order.approved' && e.fields.data.includes(orderId));
     expect(original).toBeDefined();
     const fields = original!.fields;
@@ -67,9 +53,9 @@ describe('redelivery of the same event', () => {
     }
     expect((JSON.parse(fields.data) as { orderId: string }).orderId).toBe(orderId);
     const flat = Object.entries(fields).flat();
-    await client!.xadd(ORDERS_STREAM, '*', ...flat);
-    await client!.xadd(ORDERS_STREAM, '*', ...flat);
-    expect(await client!.xlen(ORDERS_STREAM)).toBe(3);
+    await redis.client.xadd(ORDERS_STREAM, '*', ...flat);
+    await redis.client.xadd(ORDERS_STREAM, '*', ...flat);
+    expect(await redis.client.xlen(ORDERS_STREAM)).toBe(3);
 
     await drained();
     await eventually('order fully progressed', async () => {
@@ -97,9 +83,9 @@ describe('redelivery of the same event', () => {
   it('gives two different orders two different, sequential invoice numbers', async () => {
     const sku = uniqueSku();
     expect((await putJson<StockLevel>(`${apps.stock.url}/stock/${sku}`, { available: 10 })).status).toBe(200);
-    const a = await placeOrder([{ sku, quantity: 1, unitPrice: 1 }]);
+    const a = await place([{ sku, quantity: 1, unitPrice: 1 }]);
     const invoiceA = await eventually('invoice of order A', () => invoiceOf(a));
-    const b = await placeOrder([{ sku, quantity: 1, unitPrice: 2 }]);
+    const b = await place([{ sku, quantity: 1, unitPrice: 2 }]);
     const invoiceB = await eventually('invoice of order B', () => invoiceOf(b));
     expect(invoiceB.number).not.toEqual(invoiceA.number);
     expect(sequenceOf(invoiceB.number)).toBe(sequenceOf(invoiceA.number) + 1);
@@ -110,7 +96,7 @@ describe('redelivery of the same event', () => {
     // orders of the second test must have followed it without a gap.
     expect(firstOrderNumber).toBeDefined();
     const invoices: Invoice[] = [];
-    const entries = await readStream(client!, ORDERS_STREAM);
+    const entries = await readStream(redis.client, ORDERS_STREAM);
     const orderIds = [...new Set(entries.map((e) => (JSON.parse(e.fields.data) as { orderId: string }).orderId))];
     for (const id of orderIds) invoices.push(await eventually(`invoice of ${id}`, () => invoiceOf(id)));
     const sequence = invoices.map((i) => sequenceOf(i.number)).sort((x, y) => x - y);

@@ -1,13 +1,12 @@
 // Several instances of one service share its consumer group: every order is handled once, stock is
 // never oversold, invoice numbers stay unique, and a crashed instance's entries are taken over.
-import type { Redis } from 'ioredis';
-import { startApp, stopAllApps, type AppProcess } from './support/app-process.js';
-import type { CheckoutAccepted, Invoice, OrderView, StockLevel } from './support/api.js';
+import { startApp, type AppProcess } from './support/app-process.js';
+import type { Invoice, OrderView, StockLevel } from './support/api.js';
 import { eventually } from './support/eventually.js';
-import { getJson, postJson, putJson } from './support/http.js';
-import { connectRedis, pendingCount } from './support/redis-client.js';
-import { startRedis, type RedisServer } from './support/redis-server.js';
-import { groupDrained, groupLag, orderBody, ORDERS_STREAM, uniqueSku } from './support/system.js';
+import { getJson, putJson } from './support/http.js';
+import { pendingCount } from './support/redis-client.js';
+import { groupDrained, groupLag, ORDERS_STREAM, placeOrder, uniqueSku } from './support/system.js';
+import { useRedis } from './support/test-redis.js';
 
 const T = 120_000;
 
@@ -15,32 +14,20 @@ const T = 120_000;
 const sequenceOf = (number: string | number): number => Number(/(\d+)\D*$/.exec(String(number))?.[1] ?? NaN);
 
 describe('scale-out: two instances per consuming service', () => {
-  let redis: RedisServer | undefined;
-  let client: Redis | undefined;
+  const redis = useRedis({}, { hookTimeoutMs: T });
   let checkout: AppProcess;
 
   beforeAll(async () => {
-    redis = await startRedis();
-    client = connectRedis(redis.url);
     checkout = await startApp('checkout', { redisUrl: redis.url });
   }, T);
 
-  afterAll(async () => {
-    await stopAllApps();
-    await client?.quit();
-    await redis?.destroy();
-  }, T);
-
-  const place = async (sku: string, quantity = 1): Promise<string> => {
-    const res = await postJson<CheckoutAccepted>(`${checkout.url}/checkout`, orderBody([{ sku, quantity, unitPrice: 1 }]));
-    expect(res.status).toBe(202);
-    return res.body.orderId;
-  };
+  const place = async (sku: string): Promise<string> =>
+    (await placeOrder(checkout.url, [{ sku, quantity: 1, unitPrice: 1 }])).orderId;
 
   it('two stock instances never oversell: 15 orders for 10 units → 10 reserved, 5 rejected, 0 left', async () => {
     const [stockA, stockB] = await Promise.all([
-      startApp('stock', { redisUrl: redis!.url, env: { EVENTBUS_CONSUMER: 'stock-a' } }),
-      startApp('stock', { redisUrl: redis!.url, env: { EVENTBUS_CONSUMER: 'stock-b' } }),
+      startApp('stock', { redisUrl: redis.url, env: { EVENTBUS_CONSUMER: 'stock-a' } }),
+      startApp('stock', { redisUrl: redis.url, env: { EVENTBUS_CONSUMER: 'stock-b' } }),
     ]);
     const sku = uniqueSku();
     expect((await putJson<StockLevel>(`${stockA.url}/stock/${sku}`, { available: 10 })).status).toBe(200);
@@ -63,8 +50,8 @@ describe('scale-out: two instances per consuming service', () => {
   it('an invoice instance killed with SIGKILL mid-stream loses nothing: every order invoiced once', async () => {
     const N = 40;
     const [survivor, victim] = await Promise.all([
-      startApp('invoice', { redisUrl: redis!.url, env: { EVENTBUS_CONSUMER: 'inv-survivor', EVENTBUS_CLAIM_IDLE_MS: '1000' } }),
-      startApp('invoice', { redisUrl: redis!.url, env: { EVENTBUS_CONSUMER: 'inv-victim', EVENTBUS_CLAIM_IDLE_MS: '1000' } }),
+      startApp('invoice', { redisUrl: redis.url, env: { EVENTBUS_CONSUMER: 'inv-survivor', EVENTBUS_CLAIM_IDLE_MS: '1000' } }),
+      startApp('invoice', { redisUrl: redis.url, env: { EVENTBUS_CONSUMER: 'inv-victim', EVENTBUS_CLAIM_IDLE_MS: '1000' } }),
     ]);
     const sku = uniqueSku();
     const orderIds: string[] = [];
@@ -73,7 +60,7 @@ describe('scale-out: two instances per consuming service', () => {
       if (i === N / 2) await victim.kill9();
     }
     await eventually('invoice group drained', async () =>
-      (await groupDrained(survivor.url, ORDERS_STREAM, 'invoice')) && (await pendingCount(client!, ORDERS_STREAM, 'invoice')) === 0,
+      (await groupDrained(survivor.url, ORDERS_STREAM, 'invoice')) && (await pendingCount(redis.client, ORDERS_STREAM, 'invoice')) === 0,
     60_000);
     const numbers: number[] = [];
     for (const id of orderIds) {

@@ -1,12 +1,11 @@
 // REDIS_URL with rediss:// (TLS) and an ACL user with a password.
 import { readFile } from 'node:fs/promises';
 import { Redis } from 'ioredis';
-import { startApp, stopAllApps } from './support/app-process.js';
-import type { CheckoutAccepted } from './support/api.js';
+import { startApp } from './support/app-process.js';
 import { freePort } from './support/free-port.js';
-import { getJson, postJson } from './support/http.js';
-import { startRedis, type RedisServer } from './support/redis-server.js';
-import { orderBody, ORDERS_STREAM, uniqueSku } from './support/system.js';
+import { getJson } from './support/http.js';
+import { ORDERS_STREAM, placeOrder } from './support/system.js';
+import { useRedis } from './support/test-redis.js';
 import { makeTestCertificates, type TestCertificates } from './support/tls-cert.js';
 
 const T = 60_000;
@@ -15,13 +14,12 @@ const PASSWORD = 'e2e-secret-password-1234';
 
 describe('TLS and authenticated Redis', () => {
   let certs: TestCertificates | undefined;
-  let redis: RedisServer | undefined;
   let tlsPort = 0;
 
-  beforeAll(async () => {
+  useRedis(async () => {
     certs = await makeTestCertificates();
     tlsPort = await freePort();
-    redis = await startRedis({
+    return {
       extraArgs: [
         '--tls-port', String(tlsPort),
         '--tls-cert-file', certs.certFile,
@@ -31,12 +29,11 @@ describe('TLS and authenticated Redis', () => {
         '--user', 'default', 'off',
         '--user', USER, 'on', `>${PASSWORD}`, '~*', '&*', '+@all',
       ],
-    });
-  }, T);
+    };
+  });
 
+  // Runs after useRedis' teardown (hooks run in declaration order).
   afterAll(async () => {
-    await stopAllApps();
-    await redis?.destroy();
     await certs?.remove();
   }, T);
 
@@ -46,12 +43,8 @@ describe('TLS and authenticated Redis', () => {
       redisUrl: url,
       env: { NODE_EXTRA_CA_CERTS: certs!.caFile },
     });
-    const accepted = await postJson<CheckoutAccepted>(
-      `${checkout.url}/checkout`,
-      orderBody([{ sku: uniqueSku(), quantity: 1, unitPrice: 1 }]),
-    );
-    expect(accepted.status).toBe(202);
-    expect((await getJson(`${checkout.url}/orders/${accepted.body.orderId}`)).status).toBe(200);
+    const accepted = await placeOrder(checkout.url);
+    expect((await getJson(`${checkout.url}/orders/${accepted.orderId}`)).status).toBe(200);
 
     const client = new Redis(url, { tls: { ca: await readFile(certs!.caFile) }, maxRetriesPerRequest: 1 });
     try {

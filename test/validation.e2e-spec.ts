@@ -1,11 +1,10 @@
 // Bad input is refused with a 4xx and a JSON message, and nothing reaches Redis.
-import type { Redis } from 'ioredis';
-import { startApps, stopAllApps, type AppProcess } from './support/app-process.js';
+import { startApps, type AppProcess } from './support/app-process.js';
 import type { CheckoutAccepted, ErrorBody, StockLevel } from './support/api.js';
 import { getJson, postJson, putJson, request } from './support/http.js';
-import { connectRedis, scanKeys } from './support/redis-client.js';
-import { startRedis, type RedisServer } from './support/redis-server.js';
-import { orderBody, ORDERS_STREAM, uniqueSku } from './support/system.js';
+import { scanKeys } from './support/redis-client.js';
+import { orderBody, ORDERS_STREAM, placeOrder, uniqueSku } from './support/system.js';
+import { useRedis } from './support/test-redis.js';
 
 const T = 60_000;
 const item = { sku: 'SKU-1', quantity: 2, unitPrice: 10.5 };
@@ -38,25 +37,16 @@ const badCheckoutBodies: BadRequestCase[] = [
 ];
 
 describe('input validation', () => {
-  let redis: RedisServer | undefined;
-  let client: Redis | undefined;
+  const redis = useRedis();
   let apps: Record<'checkout' | 'stock' | 'invoice' | 'distribution', AppProcess>;
 
   beforeAll(async () => {
-    redis = await startRedis();
-    client = connectRedis(redis.url);
     apps = await startApps(['checkout', 'stock', 'invoice', 'distribution'], { redisUrl: redis.url });
   }, T);
 
-  afterAll(async () => {
-    await stopAllApps();
-    await client?.quit();
-    await redis?.destroy();
-  }, T);
-
   const snapshot = async (): Promise<{ length: number; keys: string[] }> => ({
-    length: await client!.xlen(ORDERS_STREAM),
-    keys: await scanKeys(client!, 'checkout:*'),
+    length: await redis.client.xlen(ORDERS_STREAM),
+    keys: await scanKeys(redis.client, 'checkout:*'),
   });
 
   const expectJsonError = (status: number, body: unknown, text: string, allowed: number[]): void => {
@@ -118,25 +108,22 @@ describe('input validation', () => {
   it('Idempotency-Key: a repeated POST returns the same orderId and publishes one event', async () => {
     const key = `idem-${Date.now()}-${process.pid}`;
     const body = orderBody([{ sku: uniqueSku(), quantity: 1, unitPrice: 5 }]);
-    const before = await client!.xlen(ORDERS_STREAM);
-    const first = await postJson<CheckoutAccepted>(`${apps.checkout.url}/checkout`, body, { headers: { 'Idempotency-Key': key } });
+    const before = await redis.client.xlen(ORDERS_STREAM);
+    const first = await placeOrder(apps.checkout.url, body, { 'Idempotency-Key': key });
     const second = await postJson<CheckoutAccepted>(`${apps.checkout.url}/checkout`, body, { headers: { 'Idempotency-Key': key } });
-    expect(first.status).toBe(202);
     expect(second.status).toBeGreaterThanOrEqual(200);
     expect(second.status).toBeLessThan(300);
-    expect(second.body.orderId).toBe(first.body.orderId);
-    expect(await client!.xlen(ORDERS_STREAM)).toBe(before + 1);
+    expect(second.body.orderId).toBe(first.orderId);
+    expect(await redis.client.xlen(ORDERS_STREAM)).toBe(before + 1);
 
     // A different key is a different order.
-    const third = await postJson<CheckoutAccepted>(`${apps.checkout.url}/checkout`, body, { headers: { 'Idempotency-Key': `${key}-2` } });
-    expect(third.status).toBe(202);
-    expect(third.body.orderId).not.toBe(first.body.orderId);
-    expect(await client!.xlen(ORDERS_STREAM)).toBe(before + 2);
+    const third = await placeOrder(apps.checkout.url, body, { 'Idempotency-Key': `${key}-2` });
+    expect(third.orderId).not.toBe(first.orderId);
+    expect(await redis.client.xlen(ORDERS_STREAM)).toBe(before + 2);
 
     // A key first sent with a refused body is not used up: a valid body with it places an order.
-    const reused = await postJson<CheckoutAccepted>(`${apps.checkout.url}/checkout`, body, { headers: { 'Idempotency-Key': 'bad-body-0' } });
-    expect(reused.status).toBe(202);
-    expect(reused.body.replayed ?? false).toBe(false);
-    expect(await client!.xlen(ORDERS_STREAM)).toBe(before + 3);
+    const reused = await placeOrder(apps.checkout.url, body, { 'Idempotency-Key': 'bad-body-0' });
+    expect(reused.replayed ?? false).toBe(false);
+    expect(await redis.client.xlen(ORDERS_STREAM)).toBe(before + 3);
   }, T);
 });

@@ -1,12 +1,11 @@
 // 1,000 random malformed checkout bodies (seeded, so a failure can be replayed): only 4xx answers,
 // never a 5xx, and nothing is written.
-import type { Redis } from 'ioredis';
-import { startApp, stopAllApps, type AppProcess } from '../support/app-process.js';
+import { startApp, type AppProcess } from '../support/app-process.js';
 import { request } from '../support/http.js';
 import { runPool } from '../support/pool.js';
-import { connectRedis, scanKeys } from '../support/redis-client.js';
-import { startRedis, type RedisServer } from '../support/redis-server.js';
+import { scanKeys } from '../support/redis-client.js';
 import { ORDERS_STREAM } from '../support/system.js';
+import { useRedis } from '../support/test-redis.js';
 
 const BODIES = 1_000;
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
@@ -66,26 +65,17 @@ function fuzzer(random: () => number) {
 }
 
 describe('malformed checkout bodies', () => {
-  let redis: RedisServer;
-  let client: Redis;
+  const redis = useRedis();
   let checkout: AppProcess;
 
   beforeAll(async () => {
-    redis = await startRedis();
-    client = connectRedis(redis.url);
     checkout = await startApp('checkout', { redisUrl: redis.url });
-  });
-
-  afterAll(async () => {
-    await stopAllApps();
-    client?.disconnect();
-    await redis?.destroy();
   });
 
   it(`answers 1,000 of them with 4xx only and writes nothing (seed ${SEED})`, async () => {
     const next = fuzzer(prng(SEED));
     const bodies = Array.from({ length: BODIES }, next);
-    const lengthBefore = await client.xlen(ORDERS_STREAM);
+    const lengthBefore = await redis.client.xlen(ORDERS_STREAM);
     const answers = await runPool(bodies, 8, async ({ raw, contentType }) => {
       const response = await request('POST', `${checkout.url}/checkout`, { rawBody: raw, headers: { 'content-type': contentType } });
       return { status: response.status, raw, text: response.text };
@@ -93,8 +83,8 @@ describe('malformed checkout bodies', () => {
     const notClientErrors = answers.filter(({ status }) => status < 400 || status >= 500);
     expect(notClientErrors).toEqual([]);
     expect(answers.every(({ text }) => text.includes('message'))).toBe(true);
-    expect(await client.xlen(ORDERS_STREAM)).toBe(lengthBefore);
-    expect(await scanKeys(client, 'checkout:*')).toEqual([]);
+    expect(await redis.client.xlen(ORDERS_STREAM)).toBe(lengthBefore);
+    expect(await scanKeys(redis.client, 'checkout:*')).toEqual([]);
     const counts = answers.reduce<Record<number, number>>((acc, { status }) => ({ ...acc, [status]: (acc[status] ?? 0) + 1 }), {});
     console.log(`fuzz: ${BODIES} bodies, statuses ${JSON.stringify(counts)}`);
   });

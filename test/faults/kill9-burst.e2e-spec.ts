@@ -1,28 +1,24 @@
 // Fault injection: one of two stock instances is killed with SIGKILL in the middle of a burst of
 // 1,200 orders. Every order must still be applied exactly once, and nothing may stay pending.
-import type { Redis } from 'ioredis';
 import type { CheckoutAccepted } from '../support/api.js';
-import { startApp, stopAllApps, type AppProcess } from '../support/app-process.js';
+import { startApp, type AppProcess } from '../support/app-process.js';
 import { eventually } from '../support/eventually.js';
 import { getJson, postJson, putJson } from '../support/http.js';
 import { runPool } from '../support/pool.js';
-import { connectRedis, pendingCount, scanKeys } from '../support/redis-client.js';
-import { startRedis, type RedisServer } from '../support/redis-server.js';
+import { pendingCount, scanKeys } from '../support/redis-client.js';
 import { ORDERS_STREAM, uniqueSku } from '../support/system.js';
+import { useRedis } from '../support/test-redis.js';
 
 const ORDERS = 1_200;
 const INITIAL = 1_000_000;
 
 describe('kill -9 of one stock instance during a burst', () => {
-  let redis: RedisServer;
-  let client: Redis;
+  const redis = useRedis();
   let checkout: AppProcess;
   let survivor: AppProcess;
   let victim: AppProcess;
 
   beforeAll(async () => {
-    redis = await startRedis();
-    client = connectRedis(redis.url);
     const env = { EVENTBUS_CLAIM_IDLE_MS: '1000' };
     [checkout, survivor, victim] = await Promise.all([
       startApp('checkout', { redisUrl: redis.url }),
@@ -30,12 +26,6 @@ describe('kill -9 of one stock instance during a burst', () => {
       startApp('stock', { redisUrl: redis.url, env: { ...env, EVENTBUS_CONSUMER: 'stock-victim' } }),
     ]);
   }, 60_000);
-
-  afterAll(async () => {
-    await stopAllApps();
-    client?.disconnect();
-    await redis?.destroy();
-  });
 
   it('applies every order exactly once and leaves nothing pending', async () => {
     const skus = [uniqueSku('A'), uniqueSku('B')];
@@ -48,7 +38,7 @@ describe('kill -9 of one stock instance during a burst', () => {
       if (index === 400) {
         killedAfter = index;
         await victim.kill9();
-        heldByVictim = ((await client.xpending(ORDERS_STREAM, 'stock', '-', '+', 1_000, 'stock-victim')) as unknown[]).length;
+        heldByVictim = ((await redis.client.xpending(ORDERS_STREAM, 'stock', '-', '+', 1_000, 'stock-victim')) as unknown[]).length;
       }
       const response = await postJson<CheckoutAccepted>(`${checkout.url}/checkout`, {
         customerId: `c-${index}`,
@@ -63,20 +53,20 @@ describe('kill -9 of one stock instance during a burst', () => {
     expect(statuses.filter((status) => status !== 202)).toEqual([]);
 
     await eventually('every order reserved, nothing pending', async () => {
-      const outcomes = await scanKeys(client, 'stock:{stock}:order:*');
-      return outcomes.length === ORDERS && (await pendingCount(client, ORDERS_STREAM, 'stock')) === 0;
+      const outcomes = await scanKeys(redis.client, 'stock:{stock}:order:*');
+      return outcomes.length === ORDERS && (await pendingCount(redis.client, ORDERS_STREAM, 'stock')) === 0;
     }, 60_000);
 
     // What the victim held when it died was claimed by the survivor, not lost.
     if (heldByVictim > 0) expect(survivor.output()).toMatch(/Claimed \d+ entries/);
-    expect(((await client.xpending(ORDERS_STREAM, 'stock', '-', '+', 1_000, 'stock-victim')) as unknown[]).length).toBe(0);
+    expect(((await redis.client.xpending(ORDERS_STREAM, 'stock', '-', '+', 1_000, 'stock-victim')) as unknown[]).length).toBe(0);
     console.log(`kill -9 burst: ${ORDERS} orders, victim held ${heldByVictim} entries when killed`);
 
     const expectedA = INITIAL - quantities.reduce((sum, [a]) => sum + a, 0);
     const expectedB = INITIAL - quantities.reduce((sum, [, b]) => sum + b, 0);
     expect((await getJson<{ available: number }>(`${survivor.url}/stock/${skus[0]}`)).body.available).toBe(expectedA);
     expect((await getJson<{ available: number }>(`${survivor.url}/stock/${skus[1]}`)).body.available).toBe(expectedB);
-    const info = (await client.xinfo('GROUPS', ORDERS_STREAM)) as unknown[][];
+    const info = (await redis.client.xinfo('GROUPS', ORDERS_STREAM)) as unknown[][];
     const stock = info.map((row) => Object.fromEntries(chunk(row))).find((group) => group.name === 'stock');
     expect(stock).toMatchObject({ pending: 0, lag: 0 });
   });

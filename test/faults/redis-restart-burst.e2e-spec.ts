@@ -1,34 +1,25 @@
 // Fault injection: Redis (AOF, fsync always) is stopped and restarted in the middle of a burst of
 // orders. Every 202 must reach stock, invoice and distribution; everything else must be a 503; no
 // effect may happen twice.
-import type { Redis } from 'ioredis';
 import type { CheckoutAccepted, OrderView } from '../support/api.js';
-import { startApps, stopAllApps, type AppProcess, type AppName } from '../support/app-process.js';
+import { startApps, type AppProcess, type AppName } from '../support/app-process.js';
 import { eventually } from '../support/eventually.js';
 import { getJson, postJson, putJson, sleep } from '../support/http.js';
 import { runPool } from '../support/pool.js';
-import { connectRedis, scanKeys } from '../support/redis-client.js';
-import { startRedis, type RedisServer } from '../support/redis-server.js';
+import { scanKeys } from '../support/redis-client.js';
 import { uniqueSku } from '../support/system.js';
+import { useRedis } from '../support/test-redis.js';
 
 const ORDERS = 400;
 const INITIAL = 100_000;
 
 describe('Redis stopped and restarted during a burst', () => {
-  let redis: RedisServer;
-  let client: Redis;
+  const redis = useRedis({ aof: true });
   let apps: Record<AppName, AppProcess>;
 
   beforeAll(async () => {
-    redis = await startRedis({ aof: true });
     apps = await startApps(['checkout', 'stock', 'invoice', 'distribution'], { redisUrl: redis.url });
   }, 60_000);
-
-  afterAll(async () => {
-    await stopAllApps();
-    client?.disconnect();
-    await redis?.destroy();
-  });
 
   it('delivers every accepted order once to every service, and answers 503 for the rest', async () => {
     const sku = uniqueSku('R');
@@ -39,9 +30,9 @@ describe('Redis stopped and restarted during a burst', () => {
     const results = await runPool(Array.from({ length: ORDERS }, (_, i) => i), 8, async (index) => {
       if (index === 100) {
         outage = (async () => {
-          await redis.stop();
+          await redis.server.stop();
           await sleep(1_500);
-          await redis.restart();
+          await redis.server.restart();
         })();
       }
       if (index >= 250) {
@@ -68,7 +59,8 @@ describe('Redis stopped and restarted during a burst', () => {
     expect(results.slice(250).every((r) => r.status === 202)).toBe(true);
     expect(Math.max(...refused.map((r) => r.ms))).toBeLessThan(5_000);
 
-    client = connectRedis(redis.url);
+    // redis.client connects on first use, i.e. here, after the outage.
+    const { client } = redis;
     await eventually('every accepted order fully processed', async () => {
       for (const { orderId } of accepted) {
         const order = await getJson<OrderView>(`${apps.checkout.url}/orders/${orderId}`);

@@ -1,32 +1,22 @@
 // SIGTERM while invoice is working through a backlog: it exits 0 within 10 s, and after a restart
 // every order has exactly one invoice, numbered without gaps.
-import type { Redis } from 'ioredis';
 import type { CheckoutAccepted } from '../support/api.js';
-import { startApp, stopAllApps, type AppProcess } from '../support/app-process.js';
+import { startApp, type AppProcess } from '../support/app-process.js';
 import { eventually } from '../support/eventually.js';
 import { postJson } from '../support/http.js';
 import { runPool } from '../support/pool.js';
-import { connectRedis, pendingCount, scanKeys } from '../support/redis-client.js';
-import { startRedis, type RedisServer } from '../support/redis-server.js';
+import { pendingCount, scanKeys } from '../support/redis-client.js';
 import { ORDERS_STREAM } from '../support/system.js';
+import { useRedis } from '../support/test-redis.js';
 
 const ORDERS = 600;
 
 describe('SIGTERM during processing', () => {
-  let redis: RedisServer;
-  let client: Redis;
+  const redis = useRedis();
   let checkout: AppProcess;
 
   beforeAll(async () => {
-    redis = await startRedis();
-    client = connectRedis(redis.url);
     checkout = await startApp('checkout', { redisUrl: redis.url });
-  });
-
-  afterAll(async () => {
-    await stopAllApps();
-    client?.disconnect();
-    await redis?.destroy();
   });
 
   it('exits 0 within 10 s and loses nothing', async () => {
@@ -40,8 +30,8 @@ describe('SIGTERM during processing', () => {
 
     const env = { EVENTBUS_CONSUMER: 'invoice-1' };
     const first = await startApp('invoice', { redisUrl: redis.url, env });
-    await eventually('invoice has started on the backlog', async () => (await scanKeys(client, 'invoice:{invoices}:order:*')).length > 0, 20_000);
-    const issuedBefore = (await scanKeys(client, 'invoice:{invoices}:order:*')).length;
+    await eventually('invoice has started on the backlog', async () => (await scanKeys(redis.client, 'invoice:{invoices}:order:*')).length > 0, 20_000);
+    const issuedBefore = (await scanKeys(redis.client, 'invoice:{invoices}:order:*')).length;
     const stopping = Date.now();
     const code = await first.stop('SIGTERM');
     const tookMs = Date.now() - stopping;
@@ -51,9 +41,9 @@ describe('SIGTERM during processing', () => {
 
     await startApp('invoice', { redisUrl: redis.url, env });
     await eventually('every order invoiced, nothing pending', async () =>
-      (await scanKeys(client, 'invoice:{invoices}:order:*')).length === ORDERS &&
-      (await pendingCount(client, ORDERS_STREAM, 'invoice')) === 0, 60_000);
-    expect(Number(await client.get('invoice:{invoices}:sequence'))).toBe(ORDERS);
+      (await scanKeys(redis.client, 'invoice:{invoices}:order:*')).length === ORDERS &&
+      (await pendingCount(redis.client, ORDERS_STREAM, 'invoice')) === 0, 60_000);
+    expect(Number(await redis.client.get('invoice:{invoices}:sequence'))).toBe(ORDERS);
     console.log(`SIGTERM: ${issuedBefore}+ of ${ORDERS} invoiced before the signal, exit 0 after ${tookMs} ms`);
   });
 });

@@ -1,12 +1,12 @@
 // The README's minimal ACL, one user per service limited to the streams and its own key prefix, is
 // enough to run the whole purchase flow, lag, dead letters and crash recovery.
 import { Redis } from 'ioredis';
-import type { CheckoutAccepted, OrderView } from '../support/api.js';
-import { startApp, stopAllApps, type AppName, type AppProcess } from '../support/app-process.js';
+import type { OrderView } from '../support/api.js';
+import { startApp, type AppName, type AppProcess } from '../support/app-process.js';
 import { eventually } from '../support/eventually.js';
-import { getJson, postJson, putJson } from '../support/http.js';
-import { startRedis, type RedisServer } from '../support/redis-server.js';
-import { ORDERS_STREAM, uniqueSku } from '../support/system.js';
+import { getJson, putJson } from '../support/http.js';
+import { ORDERS_STREAM, placeOrder, uniqueSku } from '../support/system.js';
+import { useRedis } from '../support/test-redis.js';
 
 /** Kept word for word in the README (Operations → TLS and ACL users). */
 const COMMANDS =
@@ -18,35 +18,25 @@ const PREFIX: Record<AppName, string> = { checkout: 'checkout', stock: 'stock', 
 const password = (app: AppName) => `${app}-password-0123456789`;
 
 describe('minimal ACL per service', () => {
-  let redis: RedisServer;
+  const users = (Object.keys(PREFIX) as AppName[]).flatMap((app) => [
+    '--user', app, 'on', `>${password(app)}`, 'resetkeys', '~events:*', `~${PREFIX[app]}:*`, 'resetchannels', '-@all',
+    ...COMMANDS.split(' '),
+  ]);
+  const redis = useRedis({ extraArgs: ['--user', 'default', 'on', 'nopass', '~*', '+@all', ...users] });
   const apps = {} as Record<AppName, AppProcess>;
 
   beforeAll(async () => {
-    const users = (Object.keys(PREFIX) as AppName[]).flatMap((app) => [
-      '--user', app, 'on', `>${password(app)}`, 'resetkeys', '~events:*', `~${PREFIX[app]}:*`, 'resetchannels', '-@all',
-      ...COMMANDS.split(' '),
-    ]);
-    redis = await startRedis({ extraArgs: ['--user', 'default', 'on', 'nopass', '~*', '+@all', ...users] });
     for (const app of Object.keys(PREFIX) as AppName[]) {
-      apps[app] = await startApp(app, { redisUrl: `redis://${app}:${password(app)}@127.0.0.1:${redis.port}` });
+      apps[app] = await startApp(app, { redisUrl: `redis://${app}:${password(app)}@127.0.0.1:${redis.server.port}` });
     }
-  });
-
-  afterAll(async () => {
-    await stopAllApps();
-    await redis?.destroy();
   });
 
   it('runs a purchase end to end with each service confined to its keys', async () => {
     const sku = uniqueSku('ACL');
     expect((await putJson(`${apps.stock.url}/stock/${sku}`, { available: 3 })).status).toBe(200);
-    const accepted = await postJson<CheckoutAccepted>(`${apps.checkout.url}/checkout`, {
-      customerId: 'c-1',
-      items: [{ sku, quantity: 2, unitPrice: 4 }],
-    }, { headers: { 'idempotency-key': 'acl-1' } });
-    expect(accepted.status).toBe(202);
+    const accepted = await placeOrder(apps.checkout.url, [{ sku, quantity: 2, unitPrice: 4 }], { 'idempotency-key': 'acl-1' });
     const order = await eventually('order fully processed', async () => {
-      const view = await getJson<OrderView>(`${apps.checkout.url}/orders/${accepted.body.orderId}`);
+      const view = await getJson<OrderView>(`${apps.checkout.url}/orders/${accepted.orderId}`);
       const { stock, invoice, distribution } = view.body.progress;
       return stock === 'reserved' && invoice === 'issued' && distribution === 'picking' ? view.body : undefined;
     });
@@ -58,9 +48,9 @@ describe('minimal ACL per service', () => {
       expect(app.output()).not.toContain(password(app.name));
     }
     // ...and the confinement is real: stock cannot read checkout's keys nor run admin commands.
-    const asStock = new Redis(`redis://stock:${password('stock')}@127.0.0.1:${redis.port}`, { maxRetriesPerRequest: 0 });
+    const asStock = new Redis(`redis://stock:${password('stock')}@127.0.0.1:${redis.server.port}`, { maxRetriesPerRequest: 0 });
     try {
-      await expect(asStock.hgetall(`checkout:{orders}:order:${accepted.body.orderId}`)).rejects.toThrow(/NOPERM/);
+      await expect(asStock.hgetall(`checkout:{orders}:order:${accepted.orderId}`)).rejects.toThrow(/NOPERM/);
       await expect(asStock.flushall()).rejects.toThrow(/NOPERM/);
       expect(await asStock.get(`stock:{stock}:sku:${sku}`)).toBe('1');
     } finally {

@@ -1,6 +1,6 @@
 /** Names fixed by the contract: streams, their groups, and order builders. */
-import type { CheckoutBody, GroupLag, LagReport } from './api.js';
-import { getJson } from './http.js';
+import type { CheckoutAccepted, CheckoutBody, GroupLag, LagReport } from './api.js';
+import { getJson, postJson } from './http.js';
 
 export const ORDERS_STREAM = 'events:{orders}';
 export const STOCK_STREAM = 'events:{stock}';
@@ -24,6 +24,22 @@ export function uniqueSku(prefix = 'SKU'): string {
 
 export function orderBody(items: CheckoutBody['items'], customerId = 'c-1'): CheckoutBody {
   return { customerId, items };
+}
+
+/**
+ * POST /checkout of `checkoutUrl` with `order` (items of customer c-1, or a whole body; default one
+ * line of a fresh SKU) and optional headers; fails with the status and body unless it answers 202.
+ */
+export async function placeOrder(
+  checkoutUrl: string,
+  order: CheckoutBody | CheckoutBody['items'] = [{ sku: uniqueSku(), quantity: 1, unitPrice: 1 }],
+  headers: Record<string, string> = {},
+): Promise<CheckoutAccepted> {
+  const res = await postJson<CheckoutAccepted>(`${checkoutUrl}/checkout`, Array.isArray(order) ? orderBody(order) : order, { headers });
+  if (res.status !== 202) {
+    throw new Error(`POST ${checkoutUrl}/checkout answered ${res.status}, expected 202 Accepted: ${res.text.slice(0, 500)}`);
+  }
+  return res.body;
 }
 
 /** GET /streams/lag of `appUrl` and the entry of `group` on `stream` (undefined if absent). */
