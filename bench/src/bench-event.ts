@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { IsIn, IsInt, IsNumber, IsString, IsUUID, Length, MaxLength, Min } from 'class-validator';
-import { DomainEvent } from './eventbus.js';
+import { DomainEvent, encodeEnvelope } from './eventbus.js';
 
 export const BENCH_STREAM = 'bench:{s}';
 
@@ -64,3 +64,17 @@ export function benchPayload(seq: number, sentAt = 0): BenchPayload {
 }
 
 export const PAYLOAD_BYTES = Buffer.byteLength(JSON.stringify(benchPayload(12_345, 123_456.789)));
+
+/** Entry fields exactly as `EventPublisher.prepare` encodes payload `i` (envelope + JSON data). */
+export function envelopeFields(i: number): string[] {
+  const id = randomUUID();
+  return encodeEnvelope({
+    id,
+    type: 'bench.event',
+    version: 1,
+    data: JSON.stringify(benchPayload(i)),
+    occurredAt: new Date().toISOString(),
+    producer: 'benchpub',
+    correlationId: id,
+  });
+}

@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
-import { BENCH_STREAM, benchPayload, type BenchPayload } from './bench-event.js';
+import { BENCH_STREAM, benchPayload, envelopeFields, type BenchPayload } from './bench-event.js';
 import { startBus } from './bus.js';
 import { connect, fillStream, readGroup } from './clients.js';
-import { encodeEnvelope } from './eventbus.js';
-import { fieldMap } from '../../libs/eventbus/src/envelope/envelope.codec.js';
+import { fieldMap } from './eventbus.js';
 import { BULL_JOB_OPTIONS, BULL_QUEUE } from './publish.js';
 import { Countdown, now, within } from './timing.js';
 import { profiled, type Measurement, type ThroughputVariant } from './variant.js';
@@ -16,101 +14,76 @@ function measured(countdown: Countdown): Measurement {
   return { count: countdown.target, ms: countdown.lastAt - countdown.firstAt, cpuUs: countdown.lastCpu - countdown.firstCpu };
 }
 
-const rawConsume: ThroughputVariant = {
-  id: 'consume.raw',
-  phase: 'consume',
-  role: 'raw',
-  label: 'raw XREADGROUP COUNT {batch} + 1 XACK/batch',
-  async run(count, context) {
-    const { admin, config } = context;
-    await admin.xgroup('CREATE', BENCH_STREAM, GROUP, '0', 'MKSTREAM');
-    await fillStream(admin, BENCH_STREAM, count, (i) => ['data', JSON.stringify(benchPayload(i))]);
-    const reader = await connect(context.endpoint);
-    const acker = await connect(context.endpoint);
-    const countdown = new Countdown(count);
-    let checksum = 0;
-    try {
-      await profiled(context, 'consume.raw', async () => {
-        const deadline = now() + config.timeoutMs;
-        while (countdown.count < count && now() < deadline) {
-          const entries = await readGroup(reader, BENCH_STREAM, GROUP, 'c1', config.batch, 100);
-          if (entries.length === 0) continue;
-          const ids: string[] = new Array(entries.length);
-          for (let k = 0; k < entries.length; k++) {
-            const [id, fields] = entries[k];
-            const payload = JSON.parse(fields[1]) as BenchPayload;
-            checksum += payload.seq;
-            countdown.hit();
-            ids[k] = id;
-          }
-          await acker.xack(BENCH_STREAM, GROUP, ...ids);
-        }
-      });
-      if (countdown.count < count) throw new Error(`raw consumer got ${countdown.count}/${count} before the timeout`);
-      if (checksum < 0) console.log(checksum);
-      return measured(countdown);
-    } finally {
-      reader.disconnect();
-      acker.disconnect();
-    }
-  },
-};
-
-/** Entries exactly as `EventPublisher.prepare` encodes them (envelope + JSON data). */
-function envelopeFields(i: number): string[] {
-  const id = randomUUID();
-  return encodeEnvelope({
+/**
+ * A hand-written consumer: `XREADGROUP COUNT batch` and one `XACK` per batch, over entries that
+ * `fill` wrote; `decode` is all the per-entry work (its result feeds a checksum, so it is not
+ * optimised away).
+ */
+function rawLoop(
+  id: string,
+  role: ThroughputVariant['role'],
+  label: string,
+  fill: (i: number) => string[],
+  decode: (fields: string[]) => number,
+): ThroughputVariant {
+  return {
     id,
-    type: 'bench.event',
-    version: 1,
-    data: JSON.stringify(benchPayload(i)),
-    occurredAt: new Date().toISOString(),
-    producer: 'benchpub',
-    correlationId: id,
-  });
+    phase: 'consume',
+    role,
+    label,
+    async run(count, context) {
+      const { admin, config } = context;
+      await admin.xgroup('CREATE', BENCH_STREAM, GROUP, '0', 'MKSTREAM');
+      await fillStream(admin, BENCH_STREAM, count, fill);
+      const reader = await connect(context.endpoint);
+      const acker = await connect(context.endpoint);
+      const countdown = new Countdown(count);
+      let checksum = 0;
+      try {
+        await profiled(context, id, async () => {
+          const deadline = now() + config.timeoutMs;
+          while (countdown.count < count && now() < deadline) {
+            const entries = await readGroup(reader, BENCH_STREAM, GROUP, 'c1', config.batch, 100);
+            if (entries.length === 0) continue;
+            const ids: string[] = new Array(entries.length);
+            for (let k = 0; k < entries.length; k++) {
+              checksum += decode(entries[k][1]);
+              countdown.hit();
+              ids[k] = entries[k][0];
+            }
+            await acker.xack(BENCH_STREAM, GROUP, ...ids);
+          }
+        });
+        if (countdown.count < count) throw new Error(`${id} got ${countdown.count}/${count} before the timeout`);
+        if (checksum < 0) console.log(checksum);
+        return measured(countdown);
+      } finally {
+        reader.disconnect();
+        acker.disconnect();
+      }
+    },
+  };
 }
 
+const rawConsume = rawLoop(
+  'consume.raw',
+  'raw',
+  'raw XREADGROUP COUNT {batch} + 1 XACK/batch',
+  (i) => ['data', JSON.stringify(benchPayload(i))],
+  (fields) => (JSON.parse(fields[1]) as BenchPayload).seq,
+);
+
 /** The raw loop over entries in the library's format (field map + JSON.parse, no validation). */
-const rawEnvelopeConsume: ThroughputVariant = {
-  id: 'consume.raw-envelope',
-  phase: 'consume',
-  role: 'extra',
-  label: '  raw loop over 7-field envelope entries, no validation',
-  async run(count, context) {
-    const { admin, config } = context;
-    await admin.xgroup('CREATE', BENCH_STREAM, GROUP, '0', 'MKSTREAM');
-    await fillStream(admin, BENCH_STREAM, count, envelopeFields);
-    const reader = await connect(context.endpoint);
-    const acker = await connect(context.endpoint);
-    const countdown = new Countdown(count);
-    let checksum = 0;
-    try {
-      await profiled(context, 'consume.raw-envelope', async () => {
-        const deadline = now() + config.timeoutMs;
-        while (countdown.count < count && now() < deadline) {
-          const entries = await readGroup(reader, BENCH_STREAM, GROUP, 'c1', config.batch, 100);
-          if (entries.length === 0) continue;
-          const ids: string[] = new Array(entries.length);
-          for (let k = 0; k < entries.length; k++) {
-            const [id, fields] = entries[k];
-            const map = fieldMap(fields);
-            const payload = JSON.parse(map.data) as BenchPayload;
-            checksum += payload.seq + map.type.length;
-            countdown.hit();
-            ids[k] = id;
-          }
-          await acker.xack(BENCH_STREAM, GROUP, ...ids);
-        }
-      });
-      if (countdown.count < count) throw new Error(`raw consumer got ${countdown.count}/${count} before the timeout`);
-      if (checksum < 0) console.log(checksum);
-      return measured(countdown);
-    } finally {
-      reader.disconnect();
-      acker.disconnect();
-    }
+const rawEnvelopeConsume = rawLoop(
+  'consume.raw-envelope',
+  'extra',
+  '  raw loop over 7-field envelope entries, no validation',
+  envelopeFields,
+  (fields) => {
+    const map = fieldMap(fields);
+    return (JSON.parse(map.data) as BenchPayload).seq + map.type.length;
   },
-};
+);
 
 const libraryConsume: ThroughputVariant = {
   id: 'consume.library',

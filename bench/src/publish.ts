@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
-import { BENCH_STREAM, BenchEvent, benchPayload, type BenchPayload } from './bench-event.js';
+import { BENCH_STREAM, BenchEvent, benchPayload, envelopeFields, type BenchPayload } from './bench-event.js';
 import { startBus } from './bus.js';
 import { connect } from './clients.js';
-import { encodeEnvelope } from './eventbus.js';
 import { cpuUs, now } from './timing.js';
 import { profiled, type RunContext, type ThroughputVariant } from './variant.js';
 
@@ -55,19 +53,7 @@ const rawEnvelopeXadd: ThroughputVariant = {
   async run(count, context) {
     const redis = await connect(context.endpoint, { enableAutoPipelining: true });
     try {
-      const send = (i: number) => {
-        const id = randomUUID();
-        const fields = encodeEnvelope({
-          id,
-          type: 'bench.event',
-          version: 1,
-          data: JSON.stringify(benchPayload(i)),
-          occurredAt: new Date().toISOString(),
-          producer: 'benchpub',
-          correlationId: id,
-        });
-        return redis.xadd(BENCH_STREAM, '*', ...fields);
-      };
+      const send = (i: number) => redis.xadd(BENCH_STREAM, '*', ...envelopeFields(i));
       const spent = await profiled(context, 'publish.raw-envelope', () => inWindows(count, context.config.window, send));
       return { count, ...spent };
     } finally {
