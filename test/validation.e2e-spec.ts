@@ -116,6 +116,14 @@ describe('input validation', () => {
     expect(second.body.orderId).toBe(first.orderId);
     expect(await redis.client.xlen(ORDERS_STREAM)).toBe(before + 1);
 
+    // The same key with another body is refused (422), writes nothing, and names the first order.
+    const other = await postJson<{ message: string }>(`${apps.checkout.url}/checkout`, orderBody([{ sku: uniqueSku(), quantity: 2, unitPrice: 5 }]), {
+      headers: { 'Idempotency-Key': key },
+    });
+    expect(other.status).toBe(422);
+    expect(other.body.message).toContain(first.orderId);
+    expect(await redis.client.xlen(ORDERS_STREAM)).toBe(before + 1);
+
     // A different key is a different order.
     const third = await placeOrder(apps.checkout.url, body, { 'Idempotency-Key': `${key}-2` });
     expect(third.orderId).not.toBe(first.orderId);

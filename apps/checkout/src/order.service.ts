@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { OrderApproved } from '@app/contracts';
 import { EVENTBUS_REDIS, EventPublisher, RedisUnavailableError } from '@app/eventbus';
 import type { Redis } from 'ioredis';
 import type { CheckoutRequest } from './checkout.request.js';
+import { IdempotencyKeyReusedError } from './idempotency-key-reused.error.js';
 import { OrderOutcomeUnknownError } from './order-outcome-unknown.error.js';
 import { IDEMPOTENCY_TTL_SECONDS, idempotencyKey, orderKey } from './order.keys.js';
 import { toOrderView, type OrderView } from './order.view.js';
@@ -37,19 +38,22 @@ export class OrderService {
       'createdAt', new Date().toISOString(),
       'eventId', event.id,
     ];
+    const fingerprint = requestFingerprint(request);
     try {
       const { result, firstTime } = await placeOrderScript.run(this.redis, {
         dedupeKey: idempotencyKey(key ?? orderId),
         guarded: key !== undefined,
         ttlSeconds: IDEMPOTENCY_TTL_SECONDS,
         keys: [orderKey(orderId), event.stream],
-        args: [orderId, order.length, ...order, ...event.fields],
+        args: [`${orderId} ${fingerprint}`, order.length, ...order, ...event.fields],
       });
-      if (firstTime) return { orderId: result, eventId: event.id, created: true };
-      const eventId = (await this.redis.hget(orderKey(result), 'eventId')) ?? '';
-      return { orderId: result, eventId, created: false };
+      if (firstTime) return { orderId, eventId: event.id, created: true };
+      const [placedId, placedFingerprint] = result.split(' ');
+      if (placedFingerprint !== fingerprint) throw new IdempotencyKeyReusedError(key ?? '', placedId);
+      const eventId = (await this.redis.hget(orderKey(placedId), 'eventId')) ?? '';
+      return { orderId: placedId, eventId, created: false };
     } catch (error) {
-      if (error instanceof Error && error.name === 'ReplyError') throw error;
+      if (error instanceof IdempotencyKeyReusedError || (error instanceof Error && error.name === 'ReplyError')) throw error;
       const unavailable = new RedisUnavailableError('placing an order', error);
       // The script may have run: name the order, so the client can look it up when Redis is back.
       if (unavailable.maybeApplied) throw new OrderOutcomeUnknownError(orderId, unavailable);
@@ -61,4 +65,10 @@ export class OrderService {
     const hash = await this.redis.hgetall(orderKey(orderId));
     return hash.orderId ? toOrderView(hash) : undefined;
   }
+}
+
+/** What makes two requests "the same" for an Idempotency-Key: the validated body, fields in a fixed order. */
+function requestFingerprint({ customerId, items }: CheckoutRequest): string {
+  const canonical = JSON.stringify([customerId, items.map(({ sku, quantity, unitPrice }) => [sku, quantity, unitPrice])]);
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }

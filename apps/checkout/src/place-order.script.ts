@@ -1,9 +1,10 @@
 import { IdempotentScript } from '@app/eventbus';
 
 /**
- * keys: order hash, orders stream. args: order id, order field count, order fields..., event fields...
- * Writes the order and its `order.approved` entry together and returns the order id; guarded by
- * the Idempotency-Key record, a repeat returns the first order's id and writes nothing.
+ * keys: order hash, orders stream. args: idempotency record ("<orderId> <body fingerprint>"),
+ * order field count, order fields..., event fields...
+ * Writes the order and its `order.approved` entry together and returns the record; guarded by the
+ * Idempotency-Key, a repeat returns the first request's record and writes nothing.
  */
 export const placeOrderScript = new IdempotentScript(`
 local orderFields = tonumber(args[2])
