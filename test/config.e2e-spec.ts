@@ -9,7 +9,7 @@ const badValues: { app: AppName; variable: string; value: string }[] = [
   { app: 'stock', variable: 'PORT', value: 'not-a-port' },
   { app: 'invoice', variable: 'EVENTBUS_CLAIM_IDLE_MS', value: '-5' },
   { app: 'distribution', variable: 'EVENTBUS_MAX_DELIVERIES', value: 'many' },
-  { app: 'checkout', variable: 'EVENTBUS_ADMIN_TOKEN', value: 'short' },
+  { app: 'checkout', variable: 'EVENTBUS_ADMIN_TOKEN', value: 'not a token' },
   { app: 'invoice', variable: 'EVENTBUS_CONSUMER', value: 'has spaces/and slashes' },
 ];
 

@@ -18,7 +18,7 @@ describe('validateEventBusEnv', () => {
     ['PORT', '70000'],
     ['EVENTBUS_CLAIM_IDLE_MS', 'soon'],
     ['EVENTBUS_MAX_DELIVERIES', '0'],
-    ['EVENTBUS_ADMIN_TOKEN', 'short'],
+    ['EVENTBUS_ADMIN_TOKEN', 'two words'],
     ['EVENTBUS_CONSUMER', 'a b'],
     ['HOST', 'localhost:80'],
   ])('stops on a bad %s, naming it', (name, value) => {

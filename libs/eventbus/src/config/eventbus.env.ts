@@ -1,7 +1,10 @@
 import { plainToInstance, Type } from 'class-transformer';
-import { IsInt, IsIP, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsInt, IsIP, IsOptional, Matches, Max, Min, validateSync } from 'class-validator';
 import { EventBusConfigError } from '../errors/eventbus-config.error.js';
 import type { EventBusModuleOptions } from '../interfaces/eventbus-options.interface.js';
+
+/** Shorter admin tokens are accepted, with a warning at start-up: they are easy to guess. */
+export const ADMIN_TOKEN_RECOMMENDED_LENGTH = 16;
 
 /**
  * The environment every app of the bus reads. Use `validateEventBusEnv` as @nestjs/config's
@@ -38,9 +41,9 @@ export class EventBusEnv {
   @Max(1_000)
   EVENTBUS_MAX_DELIVERIES?: number;
 
+  /** Any bearer token (RFC 6750 characters); `ADMIN_TOKEN_RECOMMENDED_LENGTH` or more is advised. */
   @IsOptional()
-  @IsString()
-  @MinLength(16, { message: 'EVENTBUS_ADMIN_TOKEN must be at least 16 characters' })
+  @Matches(/^[A-Za-z0-9._~+/-]+=*$/, { message: 'EVENTBUS_ADMIN_TOKEN must be a bearer token: letters, digits and -._~+/ only' })
   EVENTBUS_ADMIN_TOKEN?: string;
 
   @IsOptional()

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { type CanActivate, type ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, ForbiddenException, Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import { ADMIN_TOKEN_RECOMMENDED_LENGTH } from '../config/eventbus.env.js';
 import type { Request } from 'express';
 import { EVENTBUS_CONFIG } from '../eventbus.constants.js';
 import type { EventBusConfig } from '../eventbus.options.js';
@@ -17,6 +18,9 @@ export class AdminTokenGuard implements CanActivate {
 
   constructor(@Inject(EVENTBUS_CONFIG) config: EventBusConfig) {
     this.expected = config.adminToken ? digest(config.adminToken) : undefined;
+    if (config.adminToken && config.adminToken.length < ADMIN_TOKEN_RECOMMENDED_LENGTH) {
+      new Logger('EventBus').warn(`The admin token is shorter than ${ADMIN_TOKEN_RECOMMENDED_LENGTH} characters: easy to guess`);
+    }
   }
 
   canActivate(context: ExecutionContext): boolean {

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { EventBusHealthIndicator } from '../health/eventbus.health.js';
-import { AdminTokenGuard } from './admin-token.guard.js';
 import { DeadLetterController } from './dead-letter.controller.js';
 import { EventBusExceptionFilter } from './eventbus-exception.filter.js';
 import { HealthController } from './health.controller.js';
@@ -18,7 +17,7 @@ import { StreamLagController } from './stream-lag.controller.js';
 @Module({
   imports: [TerminusModule],
   controllers: [HealthController, StreamLagController, MetricsController, DeadLetterController],
-  providers: [EventBusHealthIndicator, AdminTokenGuard, { provide: APP_FILTER, useClass: EventBusExceptionFilter }],
+  providers: [EventBusHealthIndicator, { provide: APP_FILTER, useClass: EventBusExceptionFilter }],
   exports: [EventBusHealthIndicator],
 })
 export class EventBusHttpModule {}
