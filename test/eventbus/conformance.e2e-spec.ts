@@ -246,6 +246,41 @@ describe('event bus conformance', () => {
     exactlyOnce(deliveries, ids);
   });
 
+  it('keeps a slow handler\'s entry from being claimed by another live consumer', async () => {
+    const deliveries: Delivery[] = [];
+    const attempts = new Map<string, number>();
+    const slow = async (event: PingSent, context: { id: string }) => {
+      attempts.set(context.id, (attempts.get(context.id) ?? 0) + 1);
+      if (event.name === 'slow') await sleep(1_500);
+    };
+    const options = { url: redis.url, service: 'patient-pair', claimIdleMs: 300, handlerTimeoutMs: 5_000 };
+    await bus(options, deliveries, slow);
+    await bus(options, deliveries, slow);
+    const { publisher } = await producer();
+    const slowOne = await publisher.publish(PingSent, { name: 'slow', seq: 0 });
+    const rest = await publishPings(publisher, 20, 1);
+    await waitFor(() => deliveries.length >= 21, { description: 'all handled', timeoutMs: 10_000 });
+    await sleep(500);
+    exactlyOnce(deliveries, [slowOne.id, ...rest]);
+    expect(attempts.get(slowOne.id)).toBe(1);
+  });
+
+  it('has no more entries in flight per consumer than its batch size', async () => {
+    const deliveries: Delivery[] = [];
+    let inFlight = 0;
+    let most = 0;
+    await bus({ url: redis.url, service: 'bounded', batchSize: 5 }, deliveries, async () => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await sleep(20);
+      inFlight -= 1;
+    });
+    const ids = await publishPings((await producer()).publisher, 40);
+    await waitFor(() => deliveries.length >= 40, { description: 'all handled' });
+    exactlyOnce(deliveries, ids);
+    expect(most).toBe(5);
+  });
+
   it('applies an ioredis keyPrefix to every stream command', async () => {
     const deliveries: Delivery[] = [];
     await bus({ url: redis.url, service: 'prefixed', redis: { keyPrefix: 'tenant-a:' }, topology: [{ stream: PING_STREAM, groups: ['prefixed', 'idle'] }] }, deliveries);
