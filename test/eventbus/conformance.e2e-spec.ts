@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { deadLetterStream, encodeEnvelope } from '@app/eventbus';
+import { deadLetterStream, encodeEnvelope, StreamLagService } from '@app/eventbus';
 import { connectRedis } from '../support/redis-client.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 import { waitFor, sleep } from '../support/http.js';
@@ -279,6 +279,26 @@ describe('event bus conformance', () => {
     await waitFor(() => deliveries.length >= 40, { description: 'all handled' });
     exactlyOnce(deliveries, ids);
     expect(most).toBe(5);
+  });
+
+  it('reports lag and pending per group, counting entries itself when Redis cannot', async () => {
+    // The observer app declares two groups it does not read itself: nobody consumes for them.
+    const instance = await bus({ url: redis.url, service: 'observer', topology: [{ stream: PING_STREAM, groups: ['watcher', 'never-started'] }] }, []);
+    const ids = await publishPings((await producer()).publisher, 6);
+    await client.xreadgroup('GROUP', 'watcher', 'w1', 'COUNT', 2, 'STREAMS', PING_STREAM, '>');
+    const lag = instance.app.get(StreamLagService);
+    const report = async () => (await lag.report()).streams.find((s) => s.stream === PING_STREAM)!;
+    const group = async (name: string) => (await report()).groups.find((g) => g.group === name)!;
+
+    expect(await group('watcher')).toMatchObject({ consumers: 1, pending: 2, lag: 4, deadLetters: 0 });
+    expect(await group('never-started')).toMatchObject({ consumers: 0, pending: 0, lag: 6 });
+    // A deletion past the group's position makes Redis report no lag: the service counts instead.
+    const entries = await client.xrange(PING_STREAM, '-', '+');
+    await client.xdel(PING_STREAM, entries[3][0]);
+    const info = ((await client.xinfo('GROUPS', PING_STREAM)) as unknown[][]).find((g) => g[1] === 'watcher')!;
+    expect(info[info.indexOf('lag') + 1]).toBeNull();
+    expect(await group('watcher')).toMatchObject({ pending: 2, lag: 3 });
+    expect((await report()).length).toBe(ids.length - 1);
   });
 
   it('applies an ioredis keyPrefix to every stream command', async () => {
