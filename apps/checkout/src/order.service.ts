@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { OrderApproved } from '@app/contracts';
-import { EVENTBUS_REDIS, EventPublisher, RedisUnavailableError } from '@app/eventbus';
+import { EVENTBUS_REDIS, EventPublisher, isRedisReplyError, RedisUnavailableError, type IdempotentResult } from '@app/eventbus';
 import type { Redis } from 'ioredis';
 import type { CheckoutRequest } from './checkout.request.js';
 import { IdempotencyKeyReusedError } from './idempotency-key-reused.error.js';
@@ -39,26 +39,30 @@ export class OrderService {
       'eventId', event.id,
     ];
     const fingerprint = requestFingerprint(request);
+    let placed: IdempotentResult;
     try {
-      const { result, firstTime } = await placeOrderScript.run(this.redis, {
+      placed = await placeOrderScript.run(this.redis, {
         dedupeKey: idempotencyKey(key ?? orderId),
         guarded: key !== undefined,
         ttlSeconds: IDEMPOTENCY_TTL_SECONDS,
         keys: [orderKey(orderId), event.stream],
         args: [`${orderId} ${fingerprint}`, order.length, ...order, ...event.fields],
       });
-      if (firstTime) return { orderId, eventId: event.id, created: true };
-      const [placedId, placedFingerprint] = result.split(' ');
-      if (placedFingerprint !== fingerprint) throw new IdempotencyKeyReusedError(key ?? '', placedId);
-      const eventId = (await this.redis.hget(orderKey(placedId), 'eventId')) ?? '';
-      return { orderId: placedId, eventId, created: false };
     } catch (error) {
-      if (error instanceof IdempotencyKeyReusedError || (error instanceof Error && error.name === 'ReplyError')) throw error;
+      if (isRedisReplyError(error)) throw error;
       const unavailable = new RedisUnavailableError('placing an order', error);
       // The script may have run: name the order, so the client can look it up when Redis is back.
       if (unavailable.maybeApplied) throw new OrderOutcomeUnknownError(orderId, unavailable);
       throw unavailable;
     }
+    if (placed.firstTime) return { orderId, eventId: event.id, created: true };
+    const [placedId, placedFingerprint] = placed.result.split(' ');
+    if (placedFingerprint !== fingerprint) throw new IdempotencyKeyReusedError(key ?? '', placedId);
+    // A replay only reads: losing Redis now is a plain 503, not an order of unknown outcome.
+    const eventId = await this.redis.hget(orderKey(placedId), 'eventId').catch((error: unknown) => {
+      throw new RedisUnavailableError('reading a replayed order', error);
+    });
+    return { orderId: placedId, eventId: eventId ?? '', created: false };
   }
 
   async find(orderId: string): Promise<OrderView | undefined> {

@@ -1,6 +1,13 @@
 import type { ModuleMetadata } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { EventBusHttpModule, EventBusModule, eventBusOptionsFromEnv, validateEventBusEnv, type EventBusEnv } from '@app/eventbus';
+import {
+  EVENTBUS_ENV_VARIABLES,
+  EventBusHttpModule,
+  EventBusModule,
+  eventBusOptionsFromEnv,
+  validateEventBusEnv,
+  type EventBusEnv,
+} from '@app/eventbus';
 import { TOPOLOGY, type SERVICES } from './streams.js';
 
 export type ServiceName = (typeof SERVICES)[keyof typeof SERVICES];
@@ -18,14 +25,10 @@ export function serviceModules(service: ServiceName): NonNullable<ModuleMetadata
     config,
     EventBusModule.forRootAsync({
       inject: [ConfigService],
-      useFactory: (config: ConfigService<EventBusEnv, true>) => ({
-        ...eventBusOptionsFromEnv({
-          REDIS_URL: config.get('REDIS_URL', { infer: true }),
-          EVENTBUS_CONSUMER: config.get('EVENTBUS_CONSUMER', { infer: true }),
-          EVENTBUS_CLAIM_IDLE_MS: config.get('EVENTBUS_CLAIM_IDLE_MS', { infer: true }),
-          EVENTBUS_MAX_DELIVERIES: config.get('EVENTBUS_MAX_DELIVERIES', { infer: true }),
-          EVENTBUS_ADMIN_TOKEN: config.get('EVENTBUS_ADMIN_TOKEN', { infer: true }),
-        }),
+      useFactory: (config: ConfigService) => ({
+        ...eventBusOptionsFromEnv(
+          Object.fromEntries(EVENTBUS_ENV_VARIABLES.map((name) => [name, config.get(name)])) as EventBusEnv,
+        ),
         service,
         topology: TOPOLOGY,
       }),

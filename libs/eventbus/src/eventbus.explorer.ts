@@ -10,7 +10,7 @@ import type { EventBusConfig } from './eventbus.options.js';
 import type { DomainEventClass } from './interfaces/domain-event.interface.js';
 import type { EventContext } from './interfaces/event-context.interface.js';
 import { EventBusMetrics } from './metrics/eventbus.metrics.js';
-import { createReaderConnection, whenReady } from './redis/redis.factory.js';
+import { createReaderConnection, reconnectDelay, whenReady } from './redis/redis.factory.js';
 import { StreamTopologyRegistry } from './redis/stream-topology.registry.js';
 import { ensureGroup } from './redis/stream.topology.js';
 
@@ -87,7 +87,7 @@ export class EventBusExplorer implements OnApplicationBootstrap, BeforeApplicati
       }
       this.topologyReady = true;
     } catch (error) {
-      const delay = Math.min(200 * 2 ** attempt, 5_000);
+      const delay = reconnectDelay(attempt);
       this.logger.warn(`Could not create the consumer groups (${(error as Error).message}); retrying in ${delay} ms`);
       setTimeout(() => void this.ensureTopology(attempt + 1), delay).unref();
     }

@@ -52,9 +52,7 @@ export class EventBusEnv {
 }
 
 export function validateEventBusEnv(env: Record<string, unknown>): EventBusEnv {
-  const known = Object.fromEntries(
-    Object.keys(new EventBusEnvKeys()).map((key) => [key, env[key] === '' ? undefined : env[key]]),
-  );
+  const known = Object.fromEntries(EVENTBUS_ENV_VARIABLES.map((key) => [key, env[key] === '' ? undefined : env[key]]));
   const parsed = plainToInstance(EventBusEnv, known);
   const errors = validateSync(parsed, { stopAtFirstError: true });
   if (errors.length > 0) {
@@ -85,3 +83,6 @@ class EventBusEnvKeys implements Record<keyof EventBusEnv, undefined> {
   EVENTBUS_ADMIN_TOKEN = undefined;
   EVENTBUS_CONSUMER = undefined;
 }
+
+/** Every variable `EventBusEnv` reads. */
+export const EVENTBUS_ENV_VARIABLES = Object.keys(new EventBusEnvKeys()) as (keyof EventBusEnv)[];

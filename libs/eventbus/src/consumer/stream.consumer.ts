@@ -8,7 +8,7 @@ import { HandlerTimeoutError } from '../errors/handler-timeout.error.js';
 import type { EventContext } from '../interfaces/event-context.interface.js';
 import { isNoGroupError } from '../redis/redis.errors.js';
 import { deadLetterStream } from '../redis/stream.keys.js';
-import { whenReady } from '../redis/redis.factory.js';
+import { reconnectDelay, whenReady } from '../redis/redis.factory.js';
 import { ensureGroup } from '../redis/stream.topology.js';
 import type { EventBusMetrics } from '../metrics/eventbus.metrics.js';
 import { removeDeadConsumers } from './dead-consumers.js';
@@ -97,7 +97,7 @@ export class StreamConsumer {
         if (this.stopping) break;
         this.healthy = false;
         failures += 1;
-        const delay = Math.min(100 * 2 ** Math.min(failures, 6), 5_000);
+        const delay = reconnectDelay(failures);
         if (isNoGroupError(error)) {
           // The stream or group vanished (FLUSHALL, eviction, an operator's DEL): recreate it
           // from the declared topology rather than stop consuming.

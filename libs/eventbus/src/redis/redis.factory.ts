@@ -32,13 +32,20 @@ export function createReaderConnection(config: EventBusConfig, stream: string): 
   });
 }
 
+/**
+ * Wait before attempt `attempt` to reach Redis again (connections, consumer loops, group
+ * creation): quick after a short outage, at most every 2 s during a long one.
+ */
+export function reconnectDelay(attempt: number): number {
+  return Math.min(50 * 2 ** Math.min(attempt, 6), 2_000);
+}
+
 function connect(config: EventBusConfig, overrides: RedisOptions): Redis {
   const options: RedisOptions = {
     ...config.redis,
     ...overrides,
     lazyConnect: false,
-    // Reconnect quickly after a short outage, and at most every 2 s during a long one.
-    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2_000),
+    retryStrategy: reconnectDelay,
   };
   return config.url ? new Redis(config.url, options) : new Redis(options);
 }
