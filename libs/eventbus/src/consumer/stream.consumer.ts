@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { EventBusConfig } from '../eventbus.options.js';
-import { decodeEnvelope, fieldMap, type EventEnvelope } from '../envelope/envelope.codec.js';
+import { decodeEnvelope, type EventEnvelope } from '../envelope/envelope.codec.js';
+import { flatRecord } from '../redis/flat-record.js';
 import { toValidEvent } from '../envelope/event.validator.js';
 import { EnvelopeDecodeError } from '../errors/envelope-decode.error.js';
 import { HandlerTimeoutError } from '../errors/handler-timeout.error.js';
@@ -255,13 +256,13 @@ export class StreamConsumer {
 
   private async handle([entryId, fields]: StreamEntry, deliveries: number, deadline: Promise<never>): Promise<Outcome> {
     if (fields === null) return 'ack'; // deleted from the stream while pending: nothing to handle
-    const map = fieldMap(fields);
+    const map = flatRecord<string>(fields);
     // A redriven entry is meant for the group that dead-lettered it; the others had it already.
     if (map.redriveFor && map.redriveFor !== this.group) return 'ack';
     let envelope: EventEnvelope;
     let payload: unknown;
     try {
-      envelope = decodeEnvelope(entryId, map);
+      envelope = decodeEnvelope(entryId, fields);
       payload = parseJson(entryId, envelope.data);
     } catch (error) {
       return this.deadLetter(entryId, fields, map.type, 'undecodable', error, deliveries);
@@ -288,6 +289,8 @@ export class StreamConsumer {
       stream: this.stream,
       entryId,
       group: this.group,
+      deliveries,
+      signal: new AbortController().signal,
     };
     try {
       await Promise.race([handler.invoke(event, context), deadline]);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { fieldMap } from '../envelope/envelope.codec.js';
+import { flatRecord } from '../redis/flat-record.js';
 import { EVENTBUS_REDIS } from '../eventbus.constants.js';
 import { UnknownStreamGroupError } from '../errors/unknown-stream-group.error.js';
 import { deadLetterStream } from '../redis/stream.keys.js';
@@ -79,10 +79,10 @@ function originalFields(fields: string[]): string[] {
 }
 
 function toDeadLetter(id: string, fields: string[]): DeadLetter {
-  const map = fieldMap(fields);
+  const map = flatRecord<string>(fields);
   return {
     id,
-    fields: fieldMap(originalFields(fields)),
+    fields: flatRecord<string>(originalFields(fields)),
     reason: map[`${PREFIX}reason`],
     error: map[`${PREFIX}error`],
     stream: map[`${PREFIX}stream`],

@@ -1,7 +1,5 @@
 import { EnvelopeDecodeError } from '../errors/envelope-decode.error.js';
-import { decodeEnvelope as decodeMap, encodeEnvelope, fieldMap, type EventEnvelope } from './envelope.codec.js';
-
-const decodeEnvelope = (entryId: string, fields: string[]) => decodeMap(entryId, fieldMap(fields));
+import { decodeEnvelope, encodeEnvelope, type EventEnvelope } from './envelope.codec.js';
 
 const envelope: EventEnvelope = {
   id: 'e-1',
@@ -14,22 +12,35 @@ const envelope: EventEnvelope = {
 };
 
 describe('envelope codec', () => {
-  it('round-trips flat fields and leaves out an absent causation id', () => {
-    const fields = encodeEnvelope(envelope);
-    expect(fields).not.toContain('causationId');
-    expect(decodeEnvelope('1-0', fields)).toEqual({ ...envelope, causationId: undefined, redriveFor: undefined });
-    const caused = encodeEnvelope({ ...envelope, causationId: 'e-0' });
-    expect(decodeEnvelope('1-0', caused).causationId).toBe('e-0');
+  it('writes four flat fields, type, id and data readable as they are', () => {
+    const fields = encodeEnvelope({ ...envelope, causationId: 'e-0', key: 'o-1' });
+    expect(fields.filter((_, i) => i % 2 === 0)).toEqual(['type', 'id', 'data', 'meta']);
+    expect(fields.slice(0, 6)).toEqual(['type', 'order.approved', 'id', 'e-1', 'data', '{"orderId":"o-1"}']);
+    expect(JSON.parse(fields[7])).toEqual([2, 1, envelope.occurredAt, 'checkout', 'c-1', 'e-0', 'o-1']);
+  });
+
+  it('round-trips, leaving out an absent causation id and key', () => {
+    expect(decodeEnvelope('1-0', encodeEnvelope(envelope))).toEqual({ ...envelope, causationId: undefined, key: undefined, redriveFor: undefined });
+    const caused = decodeEnvelope('1-0', encodeEnvelope({ ...envelope, causationId: 'e-0', key: 'o-1', redriveFor: 'stock' }));
+    expect(caused).toMatchObject({ causationId: 'e-0', key: 'o-1', redriveFor: 'stock' });
+  });
+
+  it('reads entries of the previous layout (one field per metadata item)', () => {
+    const layout1 = ['id', 'e-1', 'type', 'order.approved', 'version', '1', 'data', '{"orderId":"o-1"}', 'occurredAt', envelope.occurredAt, 'producer', 'checkout', 'correlationId', 'c-1', 'causationId', 'e-0'];
+    expect(decodeEnvelope('1-0', layout1)).toEqual({ ...envelope, causationId: 'e-0', redriveFor: undefined });
   });
 
   it('names what is missing', () => {
     expect(() => decodeEnvelope('7-1', ['type', 'x', 'data', '{}'])).toThrow(
       new EnvelopeDecodeError('7-1', 'missing id, version, occurredAt, producer, correlationId'),
     );
+    expect(() => decodeEnvelope('7-2', ['type', 'x', 'meta', '[2,1,"t","p","c",null,null]'])).toThrow(/missing id, data/);
   });
 
-  it('refuses a version that is not a positive integer', () => {
-    const fields = encodeEnvelope(envelope).map((value) => (value === '1' ? 'one' : value));
-    expect(() => decodeEnvelope('1-0', fields)).toThrow(/version "one"/);
+  it('refuses a bad meta or version', () => {
+    const fields = encodeEnvelope(envelope);
+    expect(() => decodeEnvelope('1-0', [...fields.slice(0, 7), '[2,0,"t","p","c",null,null]'])).toThrow(/version "0"/);
+    expect(() => decodeEnvelope('1-0', [...fields.slice(0, 7), '{not json'])).toThrow(/meta is not JSON/);
+    expect(() => decodeEnvelope('1-0', [...fields.slice(0, 7), '[9]'])).toThrow(/layout 2/);
   });
 });

@@ -1,9 +1,12 @@
 import { EnvelopeDecodeError } from '../errors/envelope-decode.error.js';
 
 /**
- * The wire format of one stream entry: flat string fields any Redis client can read.
- * `data` holds the payload as JSON; everything else is metadata, so middleware such as
- * dead-lettering never has to parse the payload.
+ * The wire format of one stream entry. Layout 2 (current) has four flat fields, readable with
+ * redis-cli: `type`, `id`, `data` (the payload as JSON) and `meta`, a JSON array
+ * `[2, version, occurredAt, producer, correlationId, causationId | null, key | null]`; a redriven
+ * entry also has `redriveFor`. Layout 1 (before) had every metadata item as its own field; it is
+ * still read, so entries written by the previous version are handled during a rolling upgrade.
+ * Fewer fields is measurably cheaper: ioredis builds and parses each field separately.
  */
 export interface EventEnvelope {
   id: string;
@@ -14,50 +17,89 @@ export interface EventEnvelope {
   producer: string;
   correlationId: string;
   causationId?: string;
+  /** Ordering key: entries with the same key are handled one at a time, in stream order. */
+  key?: string;
   /** Set on an entry redriven from a dead-letter stream: only this group handles it again. */
   redriveFor?: string;
 }
 
-const REQUIRED = ['id', 'type', 'version', 'data', 'occurredAt', 'producer', 'correlationId'] as const;
+export const ENVELOPE_LAYOUT = 2;
+
+type Meta = [layout: number, version: number, occurredAt: string, producer: string, correlationId: string, causationId: string | null, key: string | null];
 
 export function encodeEnvelope(envelope: EventEnvelope): string[] {
-  const fields = [
-    'id', envelope.id,
-    'type', envelope.type,
-    'version', String(envelope.version),
-    'data', envelope.data,
-    'occurredAt', envelope.occurredAt,
-    'producer', envelope.producer,
-    'correlationId', envelope.correlationId,
+  const meta: Meta = [
+    ENVELOPE_LAYOUT,
+    envelope.version,
+    envelope.occurredAt,
+    envelope.producer,
+    envelope.correlationId,
+    envelope.causationId ?? null,
+    envelope.key ?? null,
   ];
-  if (envelope.causationId) fields.push('causationId', envelope.causationId);
+  const fields = ['type', envelope.type, 'id', envelope.id, 'data', envelope.data, 'meta', JSON.stringify(meta)];
   if (envelope.redriveFor) fields.push('redriveFor', envelope.redriveFor);
   return fields;
 }
 
-/** Flat `[field, value, ...]` reply of XREADGROUP/XRANGE to a field map; later duplicates win. */
-export function fieldMap(fields: string[]): Record<string, string> {
-  const map: Record<string, string> = {};
-  for (let i = 0; i + 1 < fields.length; i += 2) map[fields[i]] = fields[i + 1];
-  return map;
+/** Reads layout 2 or layout 1 straight from the flat field list of XREADGROUP/XRANGE. */
+export function decodeEnvelope(entryId: string, fields: readonly string[]): EventEnvelope {
+  const found: Record<string, string | undefined> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) found[fields[i]] = fields[i + 1];
+  const { id, type, data, meta } = found;
+  if (meta !== undefined) {
+    const missing = [!id && 'id', !type && 'type', data === undefined && 'data'].filter(Boolean);
+    if (missing.length > 0) throw new EnvelopeDecodeError(entryId, `missing ${missing.join(', ')}`);
+    return { ...decodeMeta(entryId, meta), id: id!, type: type!, data: data!, redriveFor: found.redriveFor || undefined };
+  }
+  return decodeLayout1(entryId, found);
 }
 
-export function decodeEnvelope(entryId: string, map: Record<string, string>): EventEnvelope {
-  const missing = REQUIRED.filter((field) => !map[field]);
-  if (missing.length > 0) throw new EnvelopeDecodeError(entryId, `missing ${missing.join(', ')}`);
-  const version = Number(map.version);
+function decodeMeta(entryId: string, raw: string): Omit<EventEnvelope, 'id' | 'type' | 'data'> {
+  let meta: unknown;
+  try {
+    meta = JSON.parse(raw);
+  } catch {
+    throw new EnvelopeDecodeError(entryId, 'meta is not JSON');
+  }
+  if (!Array.isArray(meta) || meta[0] !== ENVELOPE_LAYOUT) {
+    throw new EnvelopeDecodeError(entryId, `meta is not a layout ${ENVELOPE_LAYOUT} array`);
+  }
+  const [, version, occurredAt, producer, correlationId, causationId, key] = meta as Meta;
   if (!Number.isInteger(version) || version < 1) {
-    throw new EnvelopeDecodeError(entryId, `version "${map.version}" is not a positive integer`);
+    throw new EnvelopeDecodeError(entryId, `version "${String(version)}" is not a positive integer`);
+  }
+  if (typeof occurredAt !== 'string' || typeof producer !== 'string' || typeof correlationId !== 'string' || !correlationId) {
+    throw new EnvelopeDecodeError(entryId, 'meta lacks occurredAt, producer or correlationId');
   }
   return {
-    id: map.id,
-    type: map.type,
     version,
-    data: map.data,
-    occurredAt: map.occurredAt,
-    producer: map.producer,
-    correlationId: map.correlationId,
-    causationId: map.causationId || undefined,
-    redriveFor: map.redriveFor || undefined,
+    occurredAt,
+    producer,
+    correlationId,
+    causationId: typeof causationId === 'string' ? causationId : undefined,
+    key: typeof key === 'string' ? key : undefined,
+  };
+}
+
+const LAYOUT_1_REQUIRED = ['id', 'type', 'version', 'data', 'occurredAt', 'producer', 'correlationId'] as const;
+
+function decodeLayout1(entryId: string, found: Record<string, string | undefined>): EventEnvelope {
+  const missing = LAYOUT_1_REQUIRED.filter((field) => !found[field]);
+  if (missing.length > 0) throw new EnvelopeDecodeError(entryId, `missing ${missing.join(', ')}`);
+  const version = Number(found.version);
+  if (!Number.isInteger(version) || version < 1) {
+    throw new EnvelopeDecodeError(entryId, `version "${found.version}" is not a positive integer`);
+  }
+  return {
+    id: found.id!,
+    type: found.type!,
+    version,
+    data: found.data!,
+    occurredAt: found.occurredAt!,
+    producer: found.producer!,
+    correlationId: found.correlationId!,
+    causationId: found.causationId || undefined,
+    redriveFor: found.redriveFor || undefined,
   };
 }

@@ -5,6 +5,13 @@ export interface DomainEventDefinition {
   stream: string;
   /** Schema version of the payload. */
   version: number;
+  /**
+   * The payload property that orders this event: entries with the same value (e.g. one order's
+   * events) are handled one at a time, in stream order, by each consumer; others run concurrently.
+   * Without it, entries of this type are not ordered among themselves.
+   * @example 'orderId'
+   */
+  key?: string;
 }
 
 /** A class decorated with `@DomainEvent`. */

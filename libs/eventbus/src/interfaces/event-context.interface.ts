@@ -8,8 +8,14 @@ export interface EventContext {
   producer: string;
   correlationId: string;
   causationId?: string;
+  /** The event's ordering key, when its class declares one. */
+  key?: string;
   stream: string;
   /** Redis stream entry id. */
   entryId: string;
   group: string;
+  /** This delivery's number, 1 for the first; Redis counts it, so it survives restarts and claims. */
+  deliveries: number;
+  /** Aborted when the handler times out or the app shuts down: pass it on to I/O that accepts one. */
+  signal: AbortSignal;
 }
