@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { IsInt, IsString, Min } from 'class-validator';
 import {
   DomainEvent,
-  EventBusExplorer,
+  ConsumerRegistry,
   EventBusModule,
   EventPublisher,
   HandleEvent,
@@ -56,7 +56,7 @@ class PingHandler {
 export interface BusInstance {
   app: INestApplicationContext;
   publisher: EventPublisher;
-  explorer: EventBusExplorer;
+  consumers: ConsumerRegistry;
   close(): Promise<void>;
 }
 
@@ -84,7 +84,7 @@ export async function startBus(
   return {
     app,
     publisher: app.get(EventPublisher),
-    explorer: app.get(EventBusExplorer),
+    consumers: app.get(ConsumerRegistry),
     close: () => app.close(),
   };
 }

@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
-import { deadLetterStream, encodeEnvelope, StreamLagService } from '@app/eventbus';
+import { deadLetterStream, StreamLagService } from '@app/eventbus';
+// The codec is internal: the test writes a hand-made entry in the library's wire format.
+import { encodeEnvelope } from '../../libs/eventbus/src/envelope/envelope.codec.js';
 import { connectRedis } from '../support/redis-client.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 import { waitFor, sleep } from '../support/http.js';

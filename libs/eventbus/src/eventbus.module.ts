@@ -3,7 +3,9 @@ import { DiscoveryModule } from '@nestjs/core';
 import type { Redis } from 'ioredis';
 import { EVENTBUS_CONFIG, EVENTBUS_REDIS } from './eventbus.constants.js';
 import { DeadLetterService } from './dead-letter/dead-letter.service.js';
-import { EventBusExplorer } from './eventbus.explorer.js';
+import { HandlerExplorer } from './discovery/handler.explorer.js';
+import { ConsumerRegistry } from './runtime/consumer.registry.js';
+import { TopologyInitializer } from './runtime/topology.initializer.js';
 import { ConfigurableEventBusModule, EVENTBUS_MODULE_OPTIONS } from './eventbus.module-definition.js';
 import { resolveEventBusConfig, type EventBusConfig } from './eventbus.options.js';
 import { StreamLagService } from './lag/stream-lag.service.js';
@@ -21,7 +23,9 @@ import { StreamTopologyRegistry } from './redis/stream-topology.registry.js';
     EventPublisher,
     StreamLagService,
     EventBusMetrics,
-    EventBusExplorer,
+    HandlerExplorer,
+    TopologyInitializer,
+    ConsumerRegistry,
     DeadLetterService,
   ],
   exports: [
@@ -30,17 +34,21 @@ import { StreamTopologyRegistry } from './redis/stream-topology.registry.js';
     EventPublisher,
     StreamLagService,
     EventBusMetrics,
-    EventBusExplorer,
+    ConsumerRegistry,
     DeadLetterService,
   ],
 })
 export class EventBusModule extends ConfigurableEventBusModule implements OnApplicationShutdown {
-  constructor(@Inject(EVENTBUS_REDIS) private readonly redis: Redis) {
+  constructor(
+    @Inject(EVENTBUS_REDIS) private readonly redis: Redis,
+    @Inject(EVENTBUS_CONFIG) private readonly config: EventBusConfig,
+  ) {
     super();
   }
 
   /** Runs after every consumer stopped (`beforeApplicationShutdown`), so acknowledgements got out. */
   async onApplicationShutdown(): Promise<void> {
+    if (this.config.connection) return; // the user's connection: the user closes it
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import {
   DEFAULT_BATCH_SIZE,
   DEFAULT_BLOCK_MS,
@@ -21,6 +21,8 @@ import type { StreamTopology } from './interfaces/stream-topology.interface.js';
 export interface EventBusConfig {
   url?: string;
   redis: RedisOptions;
+  /** Set when the user handed in a connection: the module neither creates nor closes one. */
+  connection?: Redis;
   service: string;
   consumer: string;
   adminToken?: string;
@@ -82,6 +84,7 @@ export function resolveEventBusConfig(options: EventBusModuleOptions): EventBusC
   return {
     url: url(options.url),
     redis: options.redis ?? {},
+    connection: options.connection,
     service: name('service', options.service ?? ''),
     consumer: name('consumer', options.consumer ?? defaultConsumerName()),
     adminToken: options.adminToken || undefined,

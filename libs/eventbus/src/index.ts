@@ -1,23 +1,33 @@
-export * from './decorators/index.js';
-export * from './errors/index.js';
-export * from './interfaces/index.js';
-export * from './eventbus.constants.js';
+// The public API of the event bus: what an app imports. Everything else is internal.
+
+// Module and options
 export { EventBusModule } from './eventbus.module.js';
-export { resolveEventBusConfig, type EventBusConfig } from './eventbus.options.js';
-export { EventBusExplorer, type ConsumerStatus } from './eventbus.explorer.js';
-export { EventPublisher, type PreparedEvent, type PublishedEvent, type PublishOptions } from './publisher/event.publisher.js';
+export type { EventBusModuleOptions } from './interfaces/eventbus-options.interface.js';
+export type { StreamTopology } from './interfaces/stream-topology.interface.js';
+export { EVENTBUS_REDIS } from './eventbus.constants.js';
+export { EventBusEnv, EVENTBUS_ENV_VARIABLES, validateEventBusEnv, eventBusOptionsFromEnv } from './config/eventbus.env.js';
+
+// Events: declare, publish, handle
+export { DomainEvent, HandleEvent } from './decorators/index.js';
+export type { DomainEventClass, DomainEventDefinition } from './interfaces/domain-event.interface.js';
+export type { EventContext } from './interfaces/event-context.interface.js';
+export { EventPublisher, type PublishedEvent, type PublishOptions } from './publisher/event.publisher.js';
+export { emit, type CausedEvent, type HandlerResult } from './publisher/caused-event.js';
+export { IdempotentScript, type IdempotentResult, type IdempotentRun } from './idempotency/idempotent.script.js';
+export { LuaScript } from './redis/lua.script.js';
+
+// Errors
+export * from './errors/index.js';
+export { isRedisReplyError } from './redis/redis.errors.js';
+
+// Operations: readiness, health, lag, metrics, dead letters, HTTP endpoints
+export { ConsumerRegistry, type ConsumerStatus } from './runtime/consumer.registry.js';
+export { EventBusHealthIndicator } from './health/eventbus.health.js';
 export { StreamLagService } from './lag/stream-lag.service.js';
 export type { GroupLag, LagReport, StreamLag } from './lag/stream-lag.interface.js';
 export { EventBusMetrics } from './metrics/eventbus.metrics.js';
-export { EventBusHealthIndicator } from './health/eventbus.health.js';
-export { EventBusHttpModule } from './http/eventbus-http.module.js';
-export { deadLetterStream } from './redis/stream.keys.js';
-export { isRedisReplyError } from './redis/redis.errors.js';
-export { encodeEnvelope, decodeEnvelope, type EventEnvelope } from './envelope/envelope.codec.js';
-export { emit, type CausedEvent, type HandlerResult } from './publisher/caused-event.js';
-export { EventBusExceptionFilter } from './http/eventbus-exception.filter.js';
-export { EventBusEnv, EVENTBUS_ENV_VARIABLES, validateEventBusEnv, eventBusOptionsFromEnv } from './config/eventbus.env.js';
-export { LuaScript } from './redis/lua.script.js';
-export { IdempotentScript, type IdempotentResult, type IdempotentRun } from './idempotency/idempotent.script.js';
 export { DeadLetterService } from './dead-letter/dead-letter.service.js';
 export type { DeadLetter } from './dead-letter/dead-letter.interface.js';
+export { deadLetterStream } from './redis/stream.keys.js';
+export { EventBusHttpModule } from './http/eventbus-http.module.js';
+export { EventBusExceptionFilter } from './http/eventbus-exception.filter.js';

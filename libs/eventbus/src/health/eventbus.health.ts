@@ -2,14 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
 import { EVENTBUS_REDIS } from '../eventbus.constants.js';
-import { EventBusExplorer } from '../eventbus.explorer.js';
+import { ConsumerRegistry } from '../runtime/consumer.registry.js';
 
 /** Up when Redis answers, every declared group exists and every consumer loop reads. */
 @Injectable()
 export class EventBusHealthIndicator {
   constructor(
     @Inject(EVENTBUS_REDIS) private readonly redis: Redis,
-    private readonly explorer: EventBusExplorer,
+    private readonly consumers: ConsumerRegistry,
     private readonly health: HealthIndicatorService,
   ) {}
 
@@ -20,7 +20,7 @@ export class EventBusHealthIndicator {
     } catch (error) {
       return indicator.down({ redis: 'unreachable', message: (error as Error).message });
     }
-    const { topologyReady, consumers } = this.explorer.status();
+    const { topologyReady, consumers } = this.consumers.status();
     const up = topologyReady && consumers.every((consumer) => consumer.healthy);
     return up ? indicator.up({ redis: 'up', consumers }) : indicator.down({ redis: 'up', topologyReady, consumers });
   }

@@ -1,4 +1,4 @@
-import type { RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { StreamTopology } from './stream-topology.interface.js';
 
 export interface EventBusModuleOptions {
@@ -9,6 +9,12 @@ export interface EventBusModuleOptions {
   url?: string;
   /** ioredis options, applied over what `url` gives (e.g. `tls`, `keyPrefix`). */
   redis?: RedisOptions;
+  /**
+   * A connection you made yourself, used instead of `url` and `redis` for commands; each consumer
+   * reads on a duplicate of it. You close it; the module does not. Give it a `commandTimeout` and
+   * `enableOfflineQueue: false` to keep publishing fail-fast.
+   */
+  connection?: Redis;
   /**
    * The service this app is; it names the consumer group the app reads through and is stamped
    * as `producer` on what it publishes.
@@ -29,7 +35,7 @@ export interface EventBusModuleOptions {
    * Bearer token of the admin endpoints (dead letters). Unset: they refuse every call.
    */
   adminToken?: string;
-  /** Entries per read, and so the bound on entries in flight per consumer. @default 100 */
+  /** Bound on entries in flight per consumer (running, waiting in a lane or for a retry). @default 100 */
   batchSize?: number;
   /** How long one read waits for new entries; bounds how fast a stop is noticed. @default 2000 */
   blockMs?: number;

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { StreamLagService } from '../lag/stream-lag.service.js';
+import type { HandledRecorder, HandleOutcome } from '../middleware/metrics.middleware.js';
 
-export type HandleOutcome = 'ack' | 'retry' | 'dead';
 
 const GROUP_LABELS = ['stream', 'group'] as const;
 
@@ -11,7 +11,7 @@ const GROUP_LABELS = ['stream', 'group'] as const;
  * every group, including those of apps that are not running.
  */
 @Injectable()
-export class EventBusMetrics {
+export class EventBusMetrics implements HandledRecorder {
   readonly registry = new Registry();
 
   // Registered first: its collect hook refreshes all stream gauges in one XINFO round, before
@@ -34,21 +34,21 @@ export class EventBusMetrics {
     registers: [this.registry],
   });
 
-  private readonly handledChildren = new Map<string, { inc(): void }>();
+  private readonly handledChildren = new Map<string, { inc(value?: number): void }>();
 
   constructor(private readonly lagService: StreamLagService) {
     collectDefaultMetrics({ register: this.registry });
   }
 
   /** Per-message hot path: label lookups are cached, a hash of four labels per call is not free. */
-  handled(stream: string, group: string, type: string, outcome: HandleOutcome): void {
+  handled(stream: string, group: string, type: string, outcome: HandleOutcome, count = 1): void {
     const key = `${stream}\u0000${group}\u0000${type}\u0000${outcome}`;
     let child = this.handledChildren.get(key);
     if (!child) {
       child = this.handledTotal.labels(stream, group, type, outcome);
       this.handledChildren.set(key, child);
     }
-    child.inc();
+    child.inc(count);
   }
 
   private gauge(name: string, help: string, labelNames: readonly string[] = GROUP_LABELS): Gauge {

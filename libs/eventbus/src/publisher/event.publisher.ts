@@ -10,6 +10,7 @@ import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import { isRedisReplyError } from '../redis/redis.errors.js';
 import type { DomainEventClass } from '../interfaces/domain-event.interface.js';
 import type { EventContext } from '../interfaces/event-context.interface.js';
+import type { CausedEvent } from './caused-event.js';
 
 export interface PublishOptions {
   /** Event id; pass a deterministic one to make a re-publish recognisable downstream. */
@@ -74,6 +75,15 @@ export class EventPublisher {
       if (isRedisReplyError(error)) throw error;
       throw new RedisUnavailableError('publish', error);
     }
+  }
+
+  /** Stand-in until the publisher rewrite lands: ids derived from the cause and the group. */
+  async publishCaused(events: readonly CausedEvent[], cause: EventContext): Promise<void> {
+    await Promise.all(
+      events.map((event, index) =>
+        this.publish(event.eventClass, event.payload, { id: `${cause.id}:${cause.group}:${index}`, causedBy: cause }),
+      ),
+    );
   }
 
   /**

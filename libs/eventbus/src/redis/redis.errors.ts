@@ -10,3 +10,21 @@ export function isNoGroupError(error: unknown): boolean {
 export function isBusyGroupError(error: unknown): boolean {
   return isRedisReplyError(error) && error.message.startsWith('BUSYGROUP');
 }
+
+/** Replies that mean "Redis cannot take writes right now", not "this command is wrong". */
+const REFUSALS = /^(OOM|READONLY|LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|NOREPLICAS|MISCONF)\b/;
+/** What ioredis says when the connection is away or a reply did not come in time. */
+const UNREACHABLE = /Connection is closed|isn't writeable|enableOfflineQueue|Command timed out|Reached the max retries|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Socket closed/i;
+
+/**
+ * Redis unreachable or refusing writes (out of memory, a replica, loading, failing over): a
+ * passing condition of the infrastructure, not a fault of the entry or its handler. Follows the
+ * `cause` chain, so a handler's own error wrapping a Redis failure counts too.
+ */
+export function isRedisUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    if (current.name === 'RedisUnavailableError' || current.name === 'MaxRetriesPerRequestError') return true;
+    if ((current.name === 'ReplyError' ? REFUSALS : UNREACHABLE).test(current.message)) return true;
+  }
+  return false;
+}

@@ -1,5 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { EventBusConfig } from '../eventbus.options.js';
+import { reconnectDelay } from './reconnect.js';
 
 /**
  * Fail fast instead of queueing: with no offline queue and a command timeout, a call made while
@@ -7,6 +8,7 @@ import type { EventBusConfig } from '../eventbus.options.js';
  * time and never writes later what the caller was told failed.
  */
 export function createCommandConnection(config: EventBusConfig): Redis {
+  if (config.connection) return config.connection;
   return connect(config, {
     connectionName: `${config.service}:${config.consumer}:cmd`,
     enableOfflineQueue: false,
@@ -19,25 +21,17 @@ export function createCommandConnection(config: EventBusConfig): Redis {
 }
 
 /**
- * One connection per consumer loop: `XREADGROUP BLOCK` holds its connection, so it must not share
- * one with publishing or acknowledging.
+ * One connection per consumer: `XREADGROUP BLOCK` holds its connection, so it must not share one
+ * with publishing or acknowledging. With a connection the user handed in, a duplicate of it.
+ * (No `blockingTimeout`: see `StreamReader`.)
  */
-export function createReaderConnection(config: EventBusConfig, stream: string): Redis {
-  return connect(config, {
+export function createReaderConnection(config: EventBusConfig, command: Redis, stream: string): Redis {
+  const overrides: RedisOptions = {
     connectionName: `${config.service}:${config.consumer}:read:${stream}`,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    // A socket that dies during a blocking read must not hang the loop forever.
-    blockingTimeout: config.blockMs + config.commandTimeoutMs,
-  });
-}
-
-/**
- * Wait before attempt `attempt` to reach Redis again (connections, consumer loops, group
- * creation): quick after a short outage, at most every 2 s during a long one.
- */
-export function reconnectDelay(attempt: number): number {
-  return Math.min(50 * 2 ** Math.min(attempt, 6), 2_000);
+  };
+  return config.connection ? command.duplicate(overrides) : connect(config, overrides);
 }
 
 function connect(config: EventBusConfig, overrides: RedisOptions): Redis {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { xinfoRecord } from '../lag/xinfo.parser.js';
+import { flatRecord } from '../redis/flat-record.js';
 import { LuaScript } from '../redis/lua.script.js';
 
 /**
@@ -17,14 +17,8 @@ return 1
  * Removes consumers of the group idle for over `idleMs` that hold no pending entry: instances that
  * are gone (a live one reads, and so is seen, every block period). Returns the names removed.
  */
-export async function removeDeadConsumers(
-  redis: Redis,
-  stream: string,
-  group: string,
-  self: string,
-  idleMs: number,
-): Promise<string[]> {
-  const consumers = ((await redis.xinfo('CONSUMERS', stream, group)) as unknown[]).map(xinfoRecord);
+export async function removeDeadConsumers(redis: Redis, stream: string, group: string, self: string, idleMs: number): Promise<string[]> {
+  const consumers = ((await redis.xinfo('CONSUMERS', stream, group)) as unknown[]).map((reply) => flatRecord(reply));
   const removed: string[] = [];
   for (const consumer of consumers) {
     const name = String(consumer['name']);

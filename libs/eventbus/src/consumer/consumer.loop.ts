@@ -1,0 +1,177 @@
+import type { Logger } from '@nestjs/common';
+import { sleep } from '../middleware/sleep.js';
+import { Delivery } from '../pipeline/delivery.js';
+import type { Next } from '../pipeline/middleware.js';
+import type { Outcome } from '../pipeline/outcome.js';
+import { isNoGroupError } from '../redis/redis.errors.js';
+import { reconnectDelay } from '../redis/reconnect.js';
+import type { ClaimKeeper } from '../transport/claim.keeper.js';
+import type { IdleClaimer } from '../transport/idle.claimer.js';
+import type { OutcomeWriter } from '../transport/outcome.writer.js';
+import type { CountedEntry } from '../transport/stream-entry.js';
+import type { StreamReader } from '../transport/stream.reader.js';
+
+export interface ConsumerLoopParts {
+  stream: string;
+  group: string;
+  /** Bound on entries held at once (running, waiting in a lane or for a retry). */
+  window: number;
+  shutdownTimeoutMs: number;
+  reader: StreamReader;
+  claimer: IdleClaimer;
+  keeper: ClaimKeeper;
+  writer: OutcomeWriter;
+  pipeline: Next;
+  /** Aborted by `stop()`; shared with the parts that wait (writer, retries) so they end too. */
+  stopping: AbortController;
+  /** Creates the group if it is missing (first start, FLUSHALL, an operator's DEL). */
+  ensureGroup(): Promise<unknown>;
+  logger: Pick<Logger, 'log' | 'warn' | 'error'>;
+}
+
+/**
+ * One consumer of one stream: a rolling window of at most `window` entries. Every source of
+ * entries (own pending ones, claims from dead consumers, new reads) becomes one kind of
+ * `Delivery`; each runs through the pipeline on its own and ends with an `Outcome`; a slot frees,
+ * and the next read fills it, as soon as any delivery ends.
+ */
+export class ConsumerLoop {
+  private readonly held = new Map<string, Delivery>();
+  private roomFreed?: () => void;
+  private running?: Promise<void>;
+  private reading = false;
+
+  private readonly stopping: AbortController;
+
+  constructor(private readonly parts: ConsumerLoopParts) {
+    this.stopping = parts.stopping;
+  }
+
+  /** True while the loop reads without errors. */
+  get isHealthy(): boolean {
+    return this.reading && !this.stopping.signal.aborted;
+  }
+
+  start(): void {
+    this.parts.keeper.start(() => this.held);
+    this.running = this.run();
+  }
+
+  private async run(): Promise<void> {
+    const { reader, claimer, logger } = this.parts;
+    let recover: 'restart' | 'cut read' | undefined = 'restart';
+    for (let failures = 0; !this.stopping.signal.aborted; ) {
+      try {
+        if (recover) {
+          await this.parts.ensureGroup();
+          await this.recoverOwn(recover === 'restart');
+          recover = undefined;
+        }
+        await this.whenRoom();
+        this.submit(await claimer.claimIdle(this.room()));
+        const entries = this.room() > 0 && !this.stopping.signal.aborted ? await reader.read(this.room()) : [];
+        this.reading = true;
+        failures = 0;
+        for (const [id, fields] of entries) this.start1(id, fields, 1);
+      } catch (error) {
+        if (this.stopping.signal.aborted) break;
+        this.reading = false;
+        recover = 'cut read';
+        const delay = reconnectDelay(++failures);
+        if (isNoGroupError(error)) logger.error(`Consumer group "${this.parts.group}" on "${this.parts.stream}" is gone; recreating it`);
+        else logger.warn(`Reading failed (${(error as Error).message}); retrying in ${delay} ms`);
+        await sleep(delay, this.stopping.signal);
+      }
+    }
+  }
+
+  /** This consumer's pending entries that nothing here holds: left by a restart or a cut read. */
+  private async recoverOwn(countDelivery: boolean): Promise<void> {
+    for (let after = '-'; !this.stopping.signal.aborted; ) {
+      await this.whenRoom();
+      const page = await this.parts.claimer.ownPending(after, Math.max(this.room(), 1), countDelivery);
+      if (page.length === 0) return;
+      after = page[page.length - 1][0];
+      this.submit(page.filter(([id]) => !this.held.has(id)));
+    }
+  }
+
+  private submit(entries: CountedEntry[]): void {
+    for (const [id, fields, deliveries] of entries) {
+      if (fields === null) this.parts.writer.ack(id); // deleted from the stream meanwhile: nothing to handle
+      else this.start1(id, fields, deliveries);
+    }
+  }
+
+  private start1(entryId: string, fields: string[], deliveries: number): void {
+    const delivery = new Delivery(this.parts.stream, this.parts.group, entryId, fields, deliveries, this.stopping.signal);
+    this.held.set(entryId, delivery);
+    Promise.resolve(this.parts.pipeline(delivery)).then(
+      (outcome) => this.settle(delivery, outcome),
+      (error: unknown) => {
+        this.parts.logger.error(`Pipeline failed on ${delivery.describe()}: ${(error as Error).message}; left pending`);
+        this.free(delivery);
+      },
+    );
+  }
+
+  private settle(delivery: Delivery, outcome: Outcome): void {
+    if (outcome.kind === 'ack') {
+      this.parts.writer.ack(delivery.entryId);
+    } else if (outcome.kind === 'dead') {
+      // The slot stays taken until the dead letter is written: the window bounds writes too.
+      this.parts.writer.deadLetter(delivery, outcome.reason, outcome.error).then(
+        () => this.free(delivery),
+        (error: Error) => {
+          this.parts.logger.error(`Could not dead-letter ${delivery.describe()} (${error.message}); left pending`);
+          this.free(delivery);
+        },
+      );
+      return;
+    }
+    this.free(delivery);
+  }
+
+  private free(delivery: Delivery): void {
+    this.held.delete(delivery.entryId);
+    this.wake();
+  }
+
+  private wake(): void {
+    const wake = this.roomFreed;
+    this.roomFreed = undefined;
+    wake?.();
+  }
+
+  private room(): number {
+    return this.parts.window - this.held.size;
+  }
+
+  private whenRoom(): Promise<void> | void {
+    if (this.room() > 0 || this.stopping.signal.aborted) return;
+    return new Promise((resolve) => (this.roomFreed = resolve));
+  }
+
+  /**
+   * Stops reading, ends waits (retries, lanes), and gives the handlers running `shutdownTimeoutMs`
+   * to finish and be acknowledged; then aborts their signals. Whatever is not acknowledged stays
+   * pending: handled again by the next consumer, never lost.
+   */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    this.wake();
+    this.parts.reader.interrupt();
+    await this.running;
+    const deadline = Date.now() + this.parts.shutdownTimeoutMs;
+    while (this.held.size > 0 && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        this.roomFreed = resolve;
+        setTimeout(resolve, Math.max(1, deadline - Date.now())).unref();
+      });
+    }
+    for (const delivery of this.held.values()) delivery.abort(new Error('the consumer is shutting down'));
+    this.parts.keeper.stop();
+    await this.parts.writer.flush();
+    this.parts.reader.close();
+  }
+}

@@ -1,0 +1,89 @@
+import type { EventEnvelope } from '../envelope/envelope.codec.js';
+import type { EventContext } from '../interfaces/event-context.interface.js';
+import type { HandlerResult } from '../publisher/caused-event.js';
+import type { RegisteredHandler } from '../discovery/registered-handler.js';
+
+/**
+ * One stream entry on its way through the pipeline, whatever brought it (a new read, this
+ * consumer's own pending entries, a claim from a dead consumer): the entry and how many times
+ * Redis has delivered it so far. Middleware fill in what they learn (envelope, handler, event).
+ */
+export class Delivery {
+  envelope?: EventEnvelope;
+  handler?: RegisteredHandler;
+  event?: object;
+  /** What the handler returned: the events it causes. */
+  result?: HandlerResult;
+  /** Handler failures so far that led to a retry (for metrics and logs). */
+  failures = 0;
+  /** Set when another consumer took the entry over: this one must not retry it. */
+  lost = false;
+  /** Counts the handler's attempts in this process (a retry after an outage spends no delivery). */
+  attempt = 1;
+  private controller?: AbortController;
+  private abortReason?: unknown;
+
+  constructor(
+    readonly stream: string,
+    readonly group: string,
+    readonly entryId: string,
+    readonly fields: readonly string[],
+    /** Deliveries so far as Redis counts them, this one included. */
+    public deliveries: number,
+    /** Fires when the consumer stops: waits end, nothing new starts. */
+    readonly shutdown: AbortSignal,
+  ) {}
+
+  /** The current attempt's signal; made on first use, since most handlers never ask for it. */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.abortReason !== undefined) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  /** Tells the running handler to give up (timeout, shutdown). */
+  abort(reason: unknown): void {
+    this.abortReason ??= reason;
+    this.controller?.abort(reason);
+  }
+
+  /** A new attempt after a retry starts with a fresh signal. */
+  nextAttempt(deliveries: number): void {
+    this.deliveries = deliveries;
+    this.attempt += 1;
+    this.controller = undefined;
+    this.abortReason = undefined;
+  }
+
+  /** What the handler sees besides the event. Built once the envelope is decoded. */
+  context(): EventContext {
+    const envelope = this.envelope!;
+    const delivery = this;
+    return {
+      id: envelope.id,
+      type: envelope.type,
+      version: envelope.version,
+      occurredAt: envelope.occurredAt,
+      producer: envelope.producer,
+      correlationId: envelope.correlationId,
+      causationId: envelope.causationId,
+      key: envelope.key,
+      stream: this.stream,
+      entryId: this.entryId,
+      group: this.group,
+      deliveries: this.deliveries,
+      get signal() {
+        return delivery.signal;
+      },
+    };
+  }
+
+  /** For log lines: which entry, which event. */
+  describe(): string {
+    const type = this.envelope?.type ?? 'entry';
+    const id = this.envelope ? ` ${this.envelope.id}` : '';
+    return `${type}${id} (entry ${this.entryId} of ${this.stream}, group ${this.group}, delivery ${this.deliveries})`;
+  }
+}

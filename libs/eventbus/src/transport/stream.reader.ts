@@ -1,0 +1,47 @@
+import type { Redis } from 'ioredis';
+import type { ReadGroupReply, StreamEntry } from './stream-entry.js';
+
+/**
+ * Reads new entries for one consumer on a connection of its own (`XREADGROUP BLOCK` holds it).
+ *
+ * No ioredis `blockingTimeout` here: it resolves a slow read with null and drops the reply that
+ * arrives a moment later, stranding entries Redis already delivered to this consumer. Instead a
+ * watchdog, well past the block time, cuts a read that never answers (a dead socket) by
+ * reconnecting; the caller then recovers whatever the cut read may have delivered from its own
+ * pending entries.
+ */
+export class StreamReader {
+  private reading = false;
+
+  constructor(
+    private readonly connection: Redis,
+    private readonly stream: string,
+    private readonly group: string,
+    private readonly consumer: string,
+    private readonly blockMs: number,
+    private readonly watchdogMs: number,
+  ) {}
+
+  async read(count: number): Promise<StreamEntry[]> {
+    this.reading = true;
+    const watchdog = setTimeout(() => this.connection.disconnect(true), this.blockMs + this.watchdogMs);
+    try {
+      const reply = (await this.connection.xreadgroup(
+        'GROUP', this.group, this.consumer, 'COUNT', count, 'BLOCK', this.blockMs, 'STREAMS', this.stream, '>',
+      )) as ReadGroupReply;
+      return reply?.[0]?.[1] ?? [];
+    } finally {
+      clearTimeout(watchdog);
+      this.reading = false;
+    }
+  }
+
+  /** Cuts a blocked read short (stopping); what it was handed stays pending, never lost. */
+  interrupt(): void {
+    if (this.reading) this.connection.disconnect();
+  }
+
+  close(): void {
+    this.connection.disconnect();
+  }
+}
