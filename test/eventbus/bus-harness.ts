@@ -13,7 +13,7 @@ import {
 
 export const PING_STREAM = 'conformance:{pings}';
 
-@DomainEvent({ type: 'ping.sent', stream: PING_STREAM, version: 1 })
+@DomainEvent({ type: 'ping.sent', stream: PING_STREAM, version: 1, key: 'name' })
 export class PingSent {
   @IsString()
   name: string;

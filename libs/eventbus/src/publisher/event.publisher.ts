@@ -45,7 +45,7 @@ export class EventPublisher {
 
   /** Validates and encodes; throws `EventValidationError` and touches nothing when invalid. */
   prepare<T extends object>(eventClass: DomainEventClass<T>, payload: T, options: PublishOptions = {}): PreparedEvent {
-    const { type, stream, version } = getDomainEvent(eventClass);
+    const { type, stream, version, key } = getDomainEvent(eventClass);
     const event = toValidEvent(eventClass, type, payload, true);
     const id = options.id ?? randomUUID();
     const fields = encodeEnvelope({
@@ -57,6 +57,7 @@ export class EventPublisher {
       producer: this.config.service,
       correlationId: options.causedBy?.correlationId ?? options.correlationId ?? id,
       causationId: options.causedBy?.id,
+      key: key === undefined ? undefined : String((payload as Record<string, unknown>)[key]),
     });
     return { id, stream, fields };
   }

@@ -1,0 +1,188 @@
+import type { Redis } from 'ioredis';
+import { deadLetterStream, UnrecoverableEventError } from '@app/eventbus';
+import { connectRedis, pendingCount } from '../support/redis-client.js';
+import { startRedis, type RedisServer } from '../support/redis-server.js';
+import { sleep, waitFor } from '../support/http.js';
+import { idsOf, PING_STREAM, PingSent, publishPings, startBus, type BusInstance, type Delivery } from './bus-harness.js';
+
+/**
+ * What the rebuilt consumer promises beyond the conformance suite: a rolling window, ordered lanes,
+ * no delivery spent on Redis' troubles, no stealing, signals, and both envelope layouts. Each test
+ * names the defect of the lockstep loop it guards against.
+ */
+describe('consumer pipeline', () => {
+  let redis: RedisServer;
+  let client: Redis;
+  const running: BusInstance[] = [];
+  const bus = async (...args: Parameters<typeof startBus>) => {
+    const instance = await startBus(...args);
+    running.push(instance);
+    return instance;
+  };
+  const producer = () => bus({ url: redis.url, service: 'producer' }, []);
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    client = connectRedis(redis.url);
+  });
+
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((instance) => instance.close()));
+    await client.config('SET', 'maxmemory', '0');
+    await client.flushall();
+  });
+
+  afterAll(async () => {
+    client.disconnect();
+    await redis.destroy();
+  });
+
+  it('a hanging handler holds back nothing: the window refills as soon as any entry ends', async () => {
+    const deliveries: Delivery[] = [];
+    let release!: () => void;
+    const hanging = new Promise<void>((resolve) => (release = resolve));
+    await bus({ url: redis.url, service: 'window', batchSize: 5, handlerTimeoutMs: 30_000 }, deliveries, async (event) => {
+      if (event.name === 'hang') await hanging;
+    });
+    const { publisher } = await producer();
+    await publisher.publish(PingSent, { name: 'hang', seq: 0 });
+    const ids = await publishPings(publisher, 60, 1);
+    // Lockstep batches of 5 would wait for the hanging one before reading any further.
+    await waitFor(() => deliveries.length >= 60, { description: '60 entries past the hanging one', timeoutMs: 5_000 });
+    expect(new Set(idsOf(deliveries))).toEqual(new Set(ids));
+    release();
+    await waitFor(() => deliveries.length >= 61, { description: 'the hanging one finishes' });
+  });
+
+  it('entries with one key run one at a time in stream order, through a retry; other keys run meanwhile', async () => {
+    const deliveries: Delivery[] = [];
+    const running = new Map<string, number>();
+    let overlapAcrossKeys = 0;
+    let overlapWithinKey = 0;
+    await bus({ url: redis.url, service: 'ordered', batchSize: 50, retryBaseMs: 20, retryMaxMs: 40 }, deliveries, async (event, _context, attempt) => {
+      const key = event.name;
+      if ((running.get(key) ?? 0) > 0) overlapWithinKey += 1;
+      running.set(key, (running.get(key) ?? 0) + 1);
+      if ([...running.values()].filter((n) => n > 0).length > 1) overlapAcrossKeys += 1;
+      try {
+        await sleep(1 + (event.seq % 4));
+        if (event.seq % 10 === 3 && attempt === 1) throw new Error(`first attempt of ${key}#${event.seq} fails`);
+      } finally {
+        running.set(key, running.get(key)! - 1);
+      }
+    });
+    const { publisher } = await producer();
+    const keys = ['order-a', 'order-b', 'order-c', 'order-d'];
+    for (let seq = 0; seq < 40; seq++) {
+      await Promise.all(keys.map((name) => publisher.publish(PingSent, { name, seq })));
+    }
+    await waitFor(() => deliveries.length >= 160, { description: '160 handled', timeoutMs: 20_000 });
+    for (const key of keys) {
+      const seqs = deliveries.filter((d) => d.event.name === key).map((d) => d.event.seq);
+      expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    }
+    expect(overlapWithinKey).toBe(0);
+    expect(overlapAcrossKeys).toBeGreaterThan(0);
+  });
+
+  it('handles entries written in the previous envelope layout (one field per metadata item)', async () => {
+    const deliveries: Delivery[] = [];
+    await bus({ url: redis.url, service: 'upgraded' }, deliveries);
+    const entryId = await client.xadd(PING_STREAM, '*',
+      'id', 'layout-1-event', 'type', 'ping.sent', 'version', '1', 'data', '{"name":"old","seq":7}',
+      'occurredAt', '2026-11-20T10:00:00.000Z', 'producer', 'previous-version', 'correlationId', 'corr-old', 'causationId', 'cause-old');
+    await waitFor(() => deliveries.length >= 1, { description: 'the layout 1 entry' });
+    expect(deliveries[0].event).toEqual({ name: 'old', seq: 7 });
+    expect(deliveries[0].context).toMatchObject({
+      id: 'layout-1-event', entryId, producer: 'previous-version', correlationId: 'corr-old', causationId: 'cause-old', occurredAt: '2026-11-20T10:00:00.000Z',
+    });
+    expect(await client.xlen(deadLetterStream(PING_STREAM, 'upgraded'))).toBe(0);
+  });
+
+  it('no delivered entry waits for a claim while its consumer lives, even when Redis pauses writes (as a FAILOVER does)', async () => {
+    const deliveries: Delivery[] = [];
+    // A short command timeout: the old reader's blockingTimeout (block + command timeout) expired
+    // during the pause, and the reply that came after it was dropped.
+    await bus({ url: redis.url, service: 'paused', blockMs: 200, commandTimeoutMs: 500, claimIdleMs: 60_000 }, deliveries);
+    await sleep(300);
+    const writer = connectRedis(redis.url);
+    try {
+      await client.call('CLIENT', 'PAUSE', '2000', 'WRITE');
+      const [id] = await Promise.all([writer.xadd(PING_STREAM, '*', 'type', 'x'), sleep(10)]);
+      const published = await (await producer()).publisher.publish(PingSent, { name: 'after-pause', seq: 1 });
+      await waitFor(() => deliveries.length >= 1, { description: 'delivered right after the pause, not after the claim period', timeoutMs: 8_000 });
+      expect(idsOf(deliveries)).toEqual([published.id]);
+      expect(id).toBeTruthy();
+    } finally {
+      writer.disconnect();
+    }
+    expect(await pendingCount(client, PING_STREAM, 'paused')).toBe(0);
+  });
+
+  it('Redis refusing writes (out of memory) spends no delivery: nothing is dead-lettered, all is handled after', async () => {
+    const deliveries: Delivery[] = [];
+    let refusals = 0;
+    await bus({ url: redis.url, service: 'patient', maxDeliveries: 2, retryBaseMs: 10, retryMaxMs: 20 }, deliveries, async (event) => {
+      try {
+        await client.set(`effect:${event.seq}`, 'done');
+      } catch (error) {
+        refusals += 1;
+        throw error;
+      }
+    });
+    const { publisher } = await producer();
+    await client.config('SET', 'maxmemory', '1');
+    const ids = await Promise.all([0, 1, 2].map(async (seq) => {
+      // Publishing is refused too (OOM): write the entries the way Redis still accepts, before the limit.
+      await client.config('SET', 'maxmemory', '0');
+      const { id } = await publisher.publish(PingSent, { name: `oom-${seq}`, seq });
+      await client.config('SET', 'maxmemory', '1');
+      return id;
+    }));
+    await waitFor(() => refusals >= 10, { description: 'handlers refused by Redis many times (well past maxDeliveries)', timeoutMs: 10_000 });
+    await client.config('SET', 'maxmemory', '0');
+    await waitFor(() => deliveries.length >= 3, { description: 'all handled once Redis takes writes again', timeoutMs: 10_000 });
+    expect(new Set(idsOf(deliveries))).toEqual(new Set(ids));
+    expect(await client.xlen(deadLetterStream(PING_STREAM, 'patient'))).toBe(0);
+    expect(await pendingCount(client, PING_STREAM, 'patient')).toBe(0);
+  });
+
+  it('a retry never takes back an entry another consumer claimed meanwhile', async () => {
+    const deliveries: Delivery[] = [];
+    let attempts = 0;
+    await bus({ url: redis.url, service: 'honest', retryBaseMs: 600, retryMaxMs: 600 }, deliveries, () => {
+      attempts += 1;
+      throw new Error('fails, to be retried after 300-600 ms');
+    });
+    const { entryId } = await (await producer()).publisher.publish(PingSent, { name: 'contested', seq: 0 });
+    await waitFor(() => attempts >= 1, { description: 'first attempt' });
+    await client.xclaim(PING_STREAM, 'honest', 'rescuer', 0, entryId);
+    await sleep(1_200);
+    expect(attempts).toBe(1);
+    const [[, owner]] = (await client.xpending(PING_STREAM, 'honest', '-', '+', 10)) as [string, string][];
+    expect(owner).toBe('rescuer');
+  });
+
+  it('aborts the handler\'s signal when it times out, and dead-letters at once what the handler calls unrecoverable', async () => {
+    const deliveries: Delivery[] = [];
+    const reasons: unknown[] = [];
+    await bus({ url: redis.url, service: 'signalled', handlerTimeoutMs: 100, maxDeliveries: 5, retryBaseMs: 10, retryMaxMs: 20 }, deliveries, async (event, context) => {
+      if (event.name === 'refuse') throw new UnrecoverableEventError('this order can never be served');
+      if (event.name !== 'slow' || context.deliveries > 1) return;
+      await new Promise<void>((resolve) => context.signal.addEventListener('abort', () => resolve(), { once: true }));
+      reasons.push(context.signal.reason);
+      throw context.signal.reason;
+    });
+    const { publisher } = await producer();
+    const slow = await publisher.publish(PingSent, { name: 'slow', seq: 0 });
+    const refused = await publisher.publish(PingSent, { name: 'refuse', seq: 1 });
+    await waitFor(() => deliveries.length >= 1, { description: 'the slow one handled on its second delivery' });
+    expect(deliveries[0].context.id).toBe(slow.id);
+    expect(deliveries[0].context.deliveries).toBe(2);
+    expect(reasons).toHaveLength(1);
+    expect(String(reasons[0])).toMatch(/did not finish within 100 ms/);
+    await waitFor(async () => (await client.xlen(deadLetterStream(PING_STREAM, 'signalled'))) === 1, { description: 'refused one dead-lettered' });
+    const [[, fields]] = await client.xrange(deadLetterStream(PING_STREAM, 'signalled'), '-', '+');
+    expect(fields).toEqual(expect.arrayContaining(['id', refused.id, 'deadLetter.reason', 'unrecoverable', 'deadLetter.deliveries', '1']));
+  });
+});
