@@ -8,6 +8,7 @@ const shared = {
   moduleNameMapper: {
     '^@app/eventbus$': '<rootDir>/libs/eventbus/src/index.ts',
     '^@app/contracts$': '<rootDir>/libs/contracts/src/index.ts',
+    '^@app/service-kit$': '<rootDir>/libs/service-kit/src/index.ts',
     // Sources import siblings as './x.js' (nodenext); Jest resolves the .ts file.
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { serviceModules } from '@app/contracts';
+import { serviceModules } from '@app/service-kit';
 import { CheckoutController } from './checkout.controller.js';
 import { OrderProgressHandler } from './order-progress.handler.js';
 import { OrderService } from './order.service.js';

@@ -1,4 +1,4 @@
-import { bootstrapService } from '@app/contracts';
+import { bootstrapService } from '@app/service-kit';
 import { CheckoutModule } from './checkout.module.js';
 
 await bootstrapService(CheckoutModule, 3000);

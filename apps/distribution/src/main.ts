@@ -1,4 +1,4 @@
-import { bootstrapService } from '@app/contracts';
+import { bootstrapService } from '@app/service-kit';
 import { DistributionModule } from './distribution.module.js';
 
 await bootstrapService(DistributionModule, 3003);

@@ -1,4 +1,4 @@
-import { bootstrapService } from '@app/contracts';
+import { bootstrapService } from '@app/service-kit';
 import { InvoiceModule } from './invoice.module.js';
 
 await bootstrapService(InvoiceModule, 3002);

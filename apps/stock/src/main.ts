@@ -1,4 +1,4 @@
-import { bootstrapService } from '@app/contracts';
+import { bootstrapService } from '@app/service-kit';
 import { StockModule } from './stock.module.js';
 
 await bootstrapService(StockModule, 3001);

@@ -6,6 +6,3 @@ export * from './stock-reserved.event.js';
 export * from './stock-rejected.event.js';
 export * from './invoice-issued.event.js';
 export * from './picking-order-created.event.js';
-export * from './service.modules.js';
-export * from './service.bootstrap.js';
-export * from './reserved-keys.pipe.js';

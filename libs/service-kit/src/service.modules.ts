@@ -8,7 +8,7 @@ import {
   validateEventBusEnv,
   type EventBusEnv,
 } from '@app/eventbus';
-import { TOPOLOGY, type SERVICES } from './streams.js';
+import { TOPOLOGY, type SERVICES } from '@app/contracts';
 
 export type ServiceName = (typeof SERVICES)[keyof typeof SERVICES];
 
