@@ -5,7 +5,10 @@ export * from './eventbus.constants.js';
 export { EventBusModule } from './eventbus.module.js';
 export { resolveEventBusConfig, type EventBusConfig } from './eventbus.options.js';
 export { EventBusExplorer, type ConsumerStatus } from './eventbus.explorer.js';
-export { EventPublisher, type PreparedEvent, type PublishedEvent, type PublishOptions } from './publisher/event.publisher.js';
+export { EventPublisher, type PublishedEvent, type PublishOptions } from './publisher/event.publisher.js';
+export { AtomicStep, type AtomicResult, type AtomicRun } from './publisher/atomic-step.js';
+export type { EventCause } from './publisher/caused-event-id.js';
+export { AtomicStepConflictError } from './errors/atomic-step-conflict.error.js';
 export { StreamLagService } from './lag/stream-lag.service.js';
 export type { GroupLag, LagReport, StreamLag } from './lag/stream-lag.interface.js';
 export { EventBusMetrics } from './metrics/eventbus.metrics.js';
@@ -18,6 +21,5 @@ export { emit, type CausedEvent, type HandlerResult } from './publisher/caused-e
 export { EventBusExceptionFilter } from './http/eventbus-exception.filter.js';
 export { EventBusEnv, EVENTBUS_ENV_VARIABLES, validateEventBusEnv, eventBusOptionsFromEnv } from './config/eventbus.env.js';
 export { LuaScript } from './redis/lua.script.js';
-export { IdempotentScript, type IdempotentResult, type IdempotentRun } from './idempotency/idempotent.script.js';
 export { DeadLetterService } from './dead-letter/dead-letter.service.js';
 export type { DeadLetter } from './dead-letter/dead-letter.interface.js';
