@@ -1,14 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { OrderApproved } from '@app/contracts';
-import { EVENTBUS_REDIS, EventPublisher, isRedisReplyError, RedisUnavailableError, type IdempotentResult } from '@app/eventbus';
+import { emit, EVENTBUS_REDIS, EventPublisher, RedisUnavailableError, type AtomicResult } from '@app/eventbus';
 import type { Redis } from 'ioredis';
 import type { CheckoutRequest } from './checkout.request.js';
 import { IdempotencyKeyReusedError } from './idempotency-key-reused.error.js';
 import { OrderOutcomeUnknownError } from './order-outcome-unknown.error.js';
 import { IDEMPOTENCY_TTL_SECONDS, idempotencyKey, orderKey } from './order.keys.js';
-import { toOrderView, type OrderView } from './order.view.js';
-import { placeOrderScript } from './place-order.script.js';
+import { toOrderHash, toOrderView, type OrderRecord, type OrderView } from './order.view.js';
+import { placeOrder } from './place-order.step.js';
 
 export interface PlacedOrder {
   orderId: string;
@@ -25,37 +25,28 @@ export class OrderService {
     private readonly publisher: EventPublisher,
   ) {}
 
-  /** Writes the order and its `order.approved` event in one atomic step, or nothing. */
+  /** Writes the order, its idempotency record and its `order.approved` event in one atomic step, or nothing. */
   async place(request: CheckoutRequest, key?: string): Promise<PlacedOrder> {
     const orderId = randomUUID();
     const total = Math.round(request.items.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0) * 100) / 100;
-    const event = this.publisher.prepare(OrderApproved, { orderId, customerId: request.customerId, items: request.items, total });
-    const order = [
-      'orderId', orderId,
-      'customerId', request.customerId,
-      'items', JSON.stringify(request.items),
-      'total', String(total),
-      'createdAt', new Date().toISOString(),
-      'eventId', event.id,
-    ];
+    const order: OrderRecord = { orderId, customerId: request.customerId, items: request.items, total, createdAt: new Date().toISOString() };
     const fingerprint = requestFingerprint(request);
-    let placed: IdempotentResult;
+    let placed: AtomicResult;
     try {
-      placed = await placeOrderScript.run(this.redis, {
+      placed = await this.publisher.runAtomic(placeOrder, {
         dedupeKey: idempotencyKey(key ?? orderId),
         guarded: key !== undefined,
         ttlSeconds: IDEMPOTENCY_TTL_SECONDS,
-        keys: [orderKey(orderId), event.stream],
-        args: [`${orderId} ${fingerprint}`, order.length, ...order, ...event.fields],
+        keys: [orderKey(orderId)],
+        args: [`${orderId} ${fingerprint}`, ...toOrderHash(order)],
+        events: [emit(OrderApproved, { orderId, customerId: order.customerId, items: order.items, total })],
       });
     } catch (error) {
-      if (isRedisReplyError(error)) throw error;
-      const unavailable = new RedisUnavailableError('placing an order', error);
       // The script may have run: name the order, so the client can look it up when Redis is back.
-      if (unavailable.maybeApplied) throw new OrderOutcomeUnknownError(orderId, unavailable);
-      throw unavailable;
+      if (error instanceof RedisUnavailableError && error.maybeApplied) throw new OrderOutcomeUnknownError(orderId, error);
+      throw error;
     }
-    if (placed.firstTime) return { orderId, eventId: event.id, created: true };
+    if (placed.firstTime) return { orderId, eventId: placed.eventIds[0], created: true };
     const [placedId, placedFingerprint] = placed.result.split(' ');
     if (placedFingerprint !== fingerprint) throw new IdempotencyKeyReusedError(key ?? '', placedId);
     // A replay only reads: losing Redis now is a plain 503, not an order of unknown outcome.

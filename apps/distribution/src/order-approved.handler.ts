@@ -1,23 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { OrderApproved, PickingOrderCreated } from '@app/contracts';
-import { EventPublisher, HandleEvent, type EventContext } from '@app/eventbus';
+import { OrderApproved } from '@app/contracts';
+import { HandleEvent, type EventContext, type HandlerResult } from '@app/eventbus';
 import { ShipmentService } from './shipment.service.js';
 
 @Injectable()
 export class OrderApprovedHandler {
-  constructor(
-    private readonly shipments: ShipmentService,
-    private readonly publisher: EventPublisher,
-  ) {}
+  constructor(private readonly shipments: ShipmentService) {}
 
-  /** A redelivery finds the picking order and re-announces it under the same event id. */
+  /** The picking order and its `picking.created` event are one atomic step. */
   @HandleEvent(OrderApproved)
-  async createPickingOrder(order: OrderApproved, context: EventContext): Promise<void> {
-    const shipment = await this.shipments.createPickingOrder(order);
-    await this.publisher.publish(
-      PickingOrderCreated,
-      { orderId: shipment.orderId, pickingOrderId: shipment.pickingOrderId, items: shipment.items },
-      { id: `distribution:${order.orderId}`, causedBy: context },
-    );
+  async createPickingOrder(order: OrderApproved, context: EventContext): Promise<HandlerResult> {
+    await this.shipments.createPickingOrder(order, context);
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { OrderApproved, StockLine } from '@app/contracts';
-import { EVENTBUS_REDIS, IdempotentScript } from '@app/eventbus';
+import { PickingOrderCreated, type OrderApproved, type StockLine } from '@app/contracts';
+import { AtomicStep, emit, EVENTBUS_REDIS, EventPublisher, type EventCause } from '@app/eventbus';
 import type { Redis } from 'ioredis';
 
 /** The picking (separation) order the warehouse works from. */
@@ -14,17 +14,26 @@ export interface Shipment {
   createdAt: string;
 }
 
+// Same hash tag as the shipments stream: the picking order and its `picking.created` entry are
+// written by one script.
 const shipmentKey = (orderId: string) => `distribution:{shipments}:order:${orderId}`;
 
 /** The picking order is its own dedupe record: stored once, returned as first stored after. */
-const storeOnce = new IdempotentScript('return args[1]');
+const storeOnce = new AtomicStep('return args[1]');
 
 @Injectable()
 export class ShipmentService {
-  constructor(@Inject(EVENTBUS_REDIS) private readonly redis: Redis) {}
+  constructor(
+    @Inject(EVENTBUS_REDIS) private readonly redis: Redis,
+    private readonly publisher: EventPublisher,
+  ) {}
 
-  /** Creates the order's picking order once; a redelivery gets the first one back. */
-  async createPickingOrder(order: OrderApproved): Promise<Shipment> {
+  /**
+   * Creates the order's picking order once, with its `picking.created` event in the same atomic
+   * step (the id is drawn here, so the event is known before the script); a redelivery gets the
+   * first one back and writes nothing.
+   */
+  async createPickingOrder(order: OrderApproved, cause: EventCause): Promise<Shipment> {
     const shipment: Shipment = {
       orderId: order.orderId,
       pickingOrderId: `PICK-${randomUUID()}`,
@@ -33,9 +42,11 @@ export class ShipmentService {
       status: 'picking',
       createdAt: new Date().toISOString(),
     };
-    const { result } = await storeOnce.run(this.redis, {
+    const { result } = await this.publisher.runAtomic(storeOnce, {
       dedupeKey: shipmentKey(order.orderId),
       args: [JSON.stringify(shipment)],
+      events: [emit(PickingOrderCreated, { orderId: shipment.orderId, pickingOrderId: shipment.pickingOrderId, items: shipment.items })],
+      causedBy: cause,
     });
     return JSON.parse(result) as Shipment;
   }

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OrderApproved, OrderLine } from '@app/contracts';
-import { EVENTBUS_REDIS } from '@app/eventbus';
+import { EVENTBUS_REDIS, EventPublisher } from '@app/eventbus';
 import type { Redis } from 'ioredis';
 import { invoiceKey, invoiceSequenceKey } from './invoice.keys.js';
-import { issueInvoiceScript } from './issue-invoice.script.js';
+import { issueInvoice } from './issue-invoice.step.js';
 
 export interface Invoice {
   orderId: string;
@@ -16,7 +16,10 @@ export interface Invoice {
 
 @Injectable()
 export class InvoiceService {
-  constructor(@Inject(EVENTBUS_REDIS) private readonly redis: Redis) {}
+  constructor(
+    @Inject(EVENTBUS_REDIS) private readonly redis: Redis,
+    private readonly publisher: EventPublisher,
+  ) {}
 
   /** Issues the order's invoice once; every redelivery gets the same invoice back. */
   async issue(order: OrderApproved): Promise<Invoice> {
@@ -27,7 +30,7 @@ export class InvoiceService {
       total: order.total,
       issuedAt: new Date().toISOString(),
     };
-    const { result } = await issueInvoiceScript.run(this.redis, {
+    const { result } = await this.publisher.runAtomic(issueInvoice, {
       dedupeKey: invoiceKey(order.orderId),
       keys: [invoiceSequenceKey],
       args: [JSON.stringify(draft)],

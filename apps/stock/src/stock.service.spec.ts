@@ -1,4 +1,4 @@
-import { mergeLines } from './stock.service.js';
+import { decide, mergeLines } from './stock.service.js';
 
 describe('mergeLines', () => {
   it('sums the quantities of a SKU listed twice, keeping first-seen order', () => {
@@ -12,5 +12,27 @@ describe('mergeLines', () => {
       { sku: 'B', quantity: 4 },
       { sku: 'A', quantity: 2 },
     ]);
+  });
+});
+
+describe('decide', () => {
+  const lines = [
+    { sku: 'A', quantity: 2 },
+    { sku: 'B', quantity: 5 },
+  ];
+
+  it('reserves when every level covers its line', () => {
+    expect(decide(lines, [2, 9])).toEqual({ status: 'reserved', lines });
+  });
+
+  it('rejects the whole order, naming each short SKU with what is available', () => {
+    expect(decide(lines, [1, 0])).toEqual({
+      status: 'rejected',
+      lines,
+      shortages: [
+        { sku: 'A', requested: 2, available: 1 },
+        { sku: 'B', requested: 5, available: 0 },
+      ],
+    });
   });
 });

@@ -2,7 +2,7 @@ import { DomainEvent } from '@app/eventbus';
 import { IsNumber, IsString, Length, Min } from 'class-validator';
 import { STREAMS } from './streams.js';
 
-@DomainEvent({ type: 'invoice.issued', stream: STREAMS.invoices, version: 1 })
+@DomainEvent({ type: 'invoice.issued', stream: STREAMS.invoices, version: 1, key: 'orderId' })
 export class InvoiceIssued {
   @IsString()
   @Length(1, 64)

@@ -5,7 +5,7 @@ import { CUSTOMER_ID_PATTERN, OrderLine } from './order-line.js';
 import { STREAMS } from './streams.js';
 
 /** Checkout approved a purchase: stock, invoice and distribution each act on it. */
-@DomainEvent({ type: 'order.approved', stream: STREAMS.orders, version: 1 })
+@DomainEvent({ type: 'order.approved', stream: STREAMS.orders, version: 1, key: 'orderId' })
 export class OrderApproved {
   @IsString()
   @Length(1, 64)

@@ -5,7 +5,7 @@ import { StockLine } from './stock-line.js';
 import { STREAMS } from './streams.js';
 
 /** Distribution created the picking (separation) order for the warehouse. */
-@DomainEvent({ type: 'picking.created', stream: STREAMS.shipments, version: 1 })
+@DomainEvent({ type: 'picking.created', stream: STREAMS.shipments, version: 1, key: 'orderId' })
 export class PickingOrderCreated {
   @IsString()
   @Length(1, 64)

@@ -5,7 +5,7 @@ import { StockShortage } from './stock-line.js';
 import { STREAMS } from './streams.js';
 
 /** The order cannot be served; no stock level changed. */
-@DomainEvent({ type: 'stock.rejected', stream: STREAMS.stock, version: 1 })
+@DomainEvent({ type: 'stock.rejected', stream: STREAMS.stock, version: 1, key: 'orderId' })
 export class StockRejected {
   @IsString()
   @Length(1, 64)

@@ -5,7 +5,7 @@ import { StockLine } from './stock-line.js';
 import { STREAMS } from './streams.js';
 
 /** Stock lowered `available` for every line of the order. */
-@DomainEvent({ type: 'stock.reserved', stream: STREAMS.stock, version: 1 })
+@DomainEvent({ type: 'stock.reserved', stream: STREAMS.stock, version: 1, key: 'orderId' })
 export class StockReserved {
   @IsString()
   @Length(1, 64)

@@ -13,7 +13,8 @@ export type { DomainEventClass, DomainEventDefinition } from './interfaces/domai
 export type { EventContext } from './interfaces/event-context.interface.js';
 export { EventPublisher, type PublishedEvent, type PublishOptions } from './publisher/event.publisher.js';
 export { emit, type CausedEvent, type HandlerResult } from './publisher/caused-event.js';
-export { IdempotentScript, type IdempotentResult, type IdempotentRun } from './idempotency/idempotent.script.js';
+export { AtomicStep, type AtomicResult, type AtomicRun } from './publisher/atomic-step.js';
+export type { EventCause } from './publisher/caused-event-id.js';
 export { LuaScript } from './redis/lua.script.js';
 
 // Errors

@@ -1,4 +1,5 @@
 import { EnvelopeDecodeError } from '../errors/envelope-decode.error.js';
+import { flatRecord } from '../redis/flat-record.js';
 
 /**
  * The wire format of one stream entry. Layout 2 (current) has four flat fields, readable with
@@ -42,30 +43,37 @@ export function encodeEnvelope(envelope: EventEnvelope): string[] {
   return fields;
 }
 
-/** Reads layout 2 or layout 1 straight from the flat field list of XREADGROUP/XRANGE. */
+/** Reads layout 2 or layout 1 straight from the flat field list of XREADGROUP/XRANGE (hot path). */
 export function decodeEnvelope(entryId: string, fields: readonly string[]): EventEnvelope {
-  const found: Record<string, string | undefined> = {};
-  for (let i = 0; i + 1 < fields.length; i += 2) found[fields[i]] = fields[i + 1];
-  const { id, type, data, meta } = found;
-  if (meta !== undefined) {
-    const missing = [!id && 'id', !type && 'type', data === undefined && 'data'].filter(Boolean);
-    if (missing.length > 0) throw new EnvelopeDecodeError(entryId, `missing ${missing.join(', ')}`);
-    return { ...decodeMeta(entryId, meta), id: id!, type: type!, data: data!, redriveFor: found.redriveFor || undefined };
+  let id: string | undefined;
+  let type: string | undefined;
+  let data: string | undefined;
+  let meta: string | undefined;
+  let redriveFor: string | undefined;
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    switch (fields[i]) {
+      case 'id': id = fields[i + 1]; break;
+      case 'type': type = fields[i + 1]; break;
+      case 'data': data = fields[i + 1]; break;
+      case 'meta': meta = fields[i + 1]; break;
+      case 'redriveFor': redriveFor = fields[i + 1] || undefined; break;
+    }
   }
-  return decodeLayout1(entryId, found);
-}
-
-function decodeMeta(entryId: string, raw: string): Omit<EventEnvelope, 'id' | 'type' | 'data'> {
-  let meta: unknown;
+  if (meta === undefined) return decodeLayout1(entryId, fields);
+  if (!id || !type || data === undefined) {
+    const missing = [!id && 'id', !type && 'type', data === undefined && 'data'].filter(Boolean);
+    throw new EnvelopeDecodeError(entryId, `missing ${missing.join(', ')}`);
+  }
+  let parsed: unknown;
   try {
-    meta = JSON.parse(raw);
+    parsed = JSON.parse(meta);
   } catch {
     throw new EnvelopeDecodeError(entryId, 'meta is not JSON');
   }
-  if (!Array.isArray(meta) || meta[0] !== ENVELOPE_LAYOUT) {
+  if (!Array.isArray(parsed) || parsed[0] !== ENVELOPE_LAYOUT) {
     throw new EnvelopeDecodeError(entryId, `meta is not a layout ${ENVELOPE_LAYOUT} array`);
   }
-  const [, version, occurredAt, producer, correlationId, causationId, key] = meta as Meta;
+  const [, version, occurredAt, producer, correlationId, causationId, key] = parsed as Meta;
   if (!Number.isInteger(version) || version < 1) {
     throw new EnvelopeDecodeError(entryId, `version "${String(version)}" is not a positive integer`);
   }
@@ -73,18 +81,23 @@ function decodeMeta(entryId: string, raw: string): Omit<EventEnvelope, 'id' | 't
     throw new EnvelopeDecodeError(entryId, 'meta lacks occurredAt, producer or correlationId');
   }
   return {
+    id,
+    type,
     version,
+    data,
     occurredAt,
     producer,
     correlationId,
     causationId: typeof causationId === 'string' ? causationId : undefined,
     key: typeof key === 'string' ? key : undefined,
+    redriveFor,
   };
 }
 
 const LAYOUT_1_REQUIRED = ['id', 'type', 'version', 'data', 'occurredAt', 'producer', 'correlationId'] as const;
 
-function decodeLayout1(entryId: string, found: Record<string, string | undefined>): EventEnvelope {
+function decodeLayout1(entryId: string, fields: readonly string[]): EventEnvelope {
+  const found = flatRecord<string | undefined>(fields);
   const missing = LAYOUT_1_REQUIRED.filter((field) => !found[field]);
   if (missing.length > 0) throw new EnvelopeDecodeError(entryId, `missing ${missing.join(', ')}`);
   const version = Number(found.version);

@@ -7,3 +7,4 @@ export * from './redis-unavailable.error.js';
 export * from './duplicate-handler.error.js';
 export * from './unknown-stream-group.error.js';
 export * from './unrecoverable-event.error.js';
+export * from './atomic-step-conflict.error.js';

@@ -1,32 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { EVENTBUS_CONFIG, EVENTBUS_REDIS } from '../eventbus.constants.js';
 import type { EventBusConfig } from '../eventbus.options.js';
 import { encodeEnvelope } from '../envelope/envelope.codec.js';
 import { getDomainEvent } from '../envelope/domain-event.registry.js';
-import { toValidEvent } from '../envelope/event.validator.js';
+import { AtomicStepConflictError } from '../errors/atomic-step-conflict.error.js';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import { isRedisReplyError } from '../redis/redis.errors.js';
-import type { DomainEventClass } from '../interfaces/domain-event.interface.js';
+import type { DomainEventClass, DomainEventDefinition } from '../interfaces/domain-event.interface.js';
 import type { EventContext } from '../interfaces/event-context.interface.js';
+import { assertPublishable } from './assert-publishable.js';
+import { packAtomicStep, readAtomicReply, type AtomicResult, type AtomicRun, type AtomicStep, type EncodedEvent } from './atomic-step.js';
 import type { CausedEvent } from './caused-event.js';
+import { causedEventId, type EventCause } from './caused-event-id.js';
+import { assertEventIdOption, orderingKey } from './ordering-key.js';
 
 export interface PublishOptions {
-  /** Event id; pass a deterministic one to make a re-publish recognisable downstream. */
+  /** Event id, 1-200 characters; pass a deterministic one to make a re-publish recognisable downstream. */
   id?: string;
   /** The event this one answers: its correlation id is carried on, its id becomes the causation id. */
   causedBy?: Pick<EventContext, 'id' | 'correlationId'>;
-  /** Correlation id of a new conversation (ignored with `causedBy`). Defaults to the event id. */
+  /** Correlation id of a new conversation (ignored with `causedBy`), 1-200 characters. Defaults to the event id. */
   correlationId?: string;
-  occurredAt?: Date;
-}
-
-/** A validated, encoded event ready for `XADD`, e.g. inside the caller's own MULTI or script. */
-export interface PreparedEvent {
-  id: string;
-  stream: string;
-  fields: string[];
 }
 
 export interface PublishedEvent {
@@ -36,70 +32,148 @@ export interface PublishedEvent {
   entryId: string;
 }
 
+/**
+ * The two ways to write events: `publish` one event, or `runAtomic` a service's effect together
+ * with its dedupe record and the events it causes. (`publishCaused` is how the bus publishes what
+ * a handler returns, before it acknowledges the cause.)
+ */
 @Injectable()
 export class EventPublisher {
+  /** `@DomainEvent` metadata per class, read once: publishing is a hot path. */
+  private readonly definitions = new Map<DomainEventClass, DomainEventDefinition>();
+  private readonly producer: string;
+
   constructor(
     @Inject(EVENTBUS_REDIS) private readonly redis: Redis,
-    @Inject(EVENTBUS_CONFIG) private readonly config: EventBusConfig,
-  ) {}
-
-  /** Validates and encodes; throws `EventValidationError` and touches nothing when invalid. */
-  prepare<T extends object>(eventClass: DomainEventClass<T>, payload: T, options: PublishOptions = {}): PreparedEvent {
-    const { type, stream, version, key } = getDomainEvent(eventClass);
-    const event = toValidEvent(eventClass, type, payload, true);
-    const id = options.id ?? randomUUID();
-    const fields = encodeEnvelope({
-      id,
-      type,
-      version,
-      data: JSON.stringify(event),
-      occurredAt: (options.occurredAt ?? new Date()).toISOString(),
-      producer: this.config.service,
-      correlationId: options.causedBy?.correlationId ?? options.correlationId ?? id,
-      causationId: options.causedBy?.id,
-      key: key === undefined ? undefined : String((payload as Record<string, unknown>)[key]),
-    });
-    return { id, stream, fields };
+    @Inject(EVENTBUS_CONFIG) config: EventBusConfig,
+  ) {
+    this.producer = config.service;
   }
 
-  /** Publishes one event; resolves once Redis has it, or rejects with `RedisUnavailableError`. */
+  /**
+   * Publishes one event (one `XADD`); resolves once Redis has it. Throws `EventValidationError`
+   * and writes nothing when the payload or an option is invalid; rejects with
+   * `RedisUnavailableError` when Redis is away.
+   */
   async publish<T extends object>(
     eventClass: DomainEventClass<T>,
     payload: T,
     options?: PublishOptions,
   ): Promise<PublishedEvent> {
-    const prepared = this.prepare(eventClass, payload, options);
+    const definition = this.definitionOf(eventClass);
+    let id: string;
+    let correlationId: string;
+    if (options === undefined) {
+      id = randomUUID();
+      correlationId = id;
+    } else {
+      if (options.id !== undefined) assertEventIdOption(definition.type, 'id', options.id);
+      id = options.id ?? randomUUID();
+      if (options.causedBy) {
+        correlationId = options.causedBy.correlationId;
+      } else {
+        if (options.correlationId !== undefined) assertEventIdOption(definition.type, 'correlationId', options.correlationId);
+        correlationId = options.correlationId ?? id;
+      }
+    }
+    const fields = this.encode(eventClass, definition, payload, id, correlationId, options?.causedBy?.id);
     try {
-      const entryId = await this.redis.xadd(prepared.stream, '*', ...prepared.fields);
-      return { id: prepared.id, stream: prepared.stream, entryId: entryId as string };
+      const entryId = (await this.redis.xadd(definition.stream, '*', ...fields)) as string;
+      return { id, stream: definition.stream, entryId };
     } catch (error) {
-      if (isRedisReplyError(error)) throw error;
-      throw new RedisUnavailableError('publish', error);
+      throw unavailable('publish', error);
     }
   }
 
-  /** Stand-in until the publisher rewrite lands: ids derived from the cause and the group. */
-  async publishCaused(events: readonly CausedEvent[], cause: EventContext): Promise<void> {
-    await Promise.all(
-      events.map((event, index) =>
-        this.publish(event.eventClass, event.payload, { id: `${cause.id}:${cause.group}:${index}`, causedBy: cause }),
-      ),
-    );
+  /**
+   * Publishes the events a handler caused (what it returned), before the cause is acknowledged:
+   * every event is validated first (all or nothing before any write), then one `XADD` each, sent
+   * together. Ids derive from the cause and its group, so a redelivered cause re-publishes the
+   * same ids; the cause's correlation id is carried on and its id becomes the causation id.
+   */
+  async publishCaused(events: readonly CausedEvent[], cause: EventCause): Promise<void> {
+    if (events.length === 0) return;
+    const encoded = this.encodeAll(events, cause);
+    try {
+      await Promise.all(encoded.map((event) => this.redis.xadd(event.stream, '*', ...event.fields)));
+    } catch (error) {
+      throw unavailable('publishing caused events', error);
+    }
   }
 
   /**
-   * Queues the event's `XADD` on a caller's transaction, so a state change and the event that
-   * announces it commit together or not at all. The stream must share the hash tag of the
-   * transaction's other keys.
+   * Runs `step`: its effect, its dedupe record and the events it causes as one Lua script, all
+   * or nothing. The events are validated and encoded before the script is sent (an invalid one
+   * throws `EventValidationError` and nothing runs); they are appended only when the effect
+   * commits, never on a dedupe hit. Throws `AtomicStepConflictError` when the effect returned
+   * `false` (nothing written), `RedisUnavailableError` when Redis is away (`maybeApplied` tells
+   * whether the script may have run).
+   *
+   * @example
+   * const { firstTime } = await publisher.runAtomic(createPickingOrder, {
+   *   dedupeKey: `distribution:{shipments}:order:${orderId}`,
+   *   args: [JSON.stringify(pickingOrder)],
+   *   events: [emit(PickingOrderCreated, { orderId, pickingOrderId, items })],
+   *   causedBy: context,
+   * });
    */
-  addTo<T extends object>(
-    transaction: ChainableCommander,
-    eventClass: DomainEventClass<T>,
-    payload: T,
-    options?: PublishOptions,
-  ): PreparedEvent {
-    const prepared = this.prepare(eventClass, payload, options);
-    transaction.xadd(prepared.stream, '*', ...prepared.fields);
-    return prepared;
+  async runAtomic(step: AtomicStep, run: AtomicRun): Promise<AtomicResult> {
+    const events = run.events && run.events.length > 0 ? this.encodeAll(run.events, run.causedBy) : [];
+    const { keys, args } = packAtomicStep(run, events);
+    let reply;
+    try {
+      reply = readAtomicReply(await step.script.run(this.redis, keys, args));
+    } catch (error) {
+      throw unavailable('an atomic step', error);
+    }
+    if (reply.outcome === 'conflict') throw new AtomicStepConflictError(run.dedupeKey);
+    const firstTime = reply.outcome === 'committed';
+    return { result: reply.result, firstTime, eventIds: firstTime ? events.map((event) => event.id) : [] };
   }
+
+  /** Validates and encodes every event before any is written; ids from the cause, else random. */
+  private encodeAll(events: readonly CausedEvent[], cause: EventCause | undefined): EncodedEvent[] {
+    return events.map(({ eventClass, payload }, index) => {
+      const definition = this.definitionOf(eventClass);
+      const id = cause ? causedEventId(cause, index, definition.type) : randomUUID();
+      const fields = this.encode(eventClass, definition, payload, id, cause?.correlationId ?? id, cause?.id);
+      return { id, stream: definition.stream, fields };
+    });
+  }
+
+  private encode(
+    eventClass: DomainEventClass,
+    definition: DomainEventDefinition,
+    payload: object,
+    id: string,
+    correlationId: string,
+    causationId: string | undefined,
+  ): string[] {
+    assertPublishable(eventClass, definition.type, payload);
+    return encodeEnvelope({
+      id,
+      type: definition.type,
+      version: definition.version,
+      data: JSON.stringify(payload),
+      occurredAt: new Date().toISOString(),
+      producer: this.producer,
+      correlationId,
+      causationId,
+      key: orderingKey(definition, payload),
+    });
+  }
+
+  private definitionOf(eventClass: DomainEventClass): DomainEventDefinition {
+    let definition = this.definitions.get(eventClass);
+    if (definition === undefined) {
+      definition = getDomainEvent(eventClass);
+      this.definitions.set(eventClass, definition);
+    }
+    return definition;
+  }
+}
+
+/** A reply error is Redis refusing the command: passed on as it is. Anything else: Redis is away. */
+function unavailable(operation: string, error: unknown): Error {
+  return isRedisReplyError(error) ? error : new RedisUnavailableError(operation, error);
 }

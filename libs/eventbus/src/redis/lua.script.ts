@@ -3,8 +3,8 @@ import type { Redis } from 'ioredis';
 
 /**
  * A Lua script run by its SHA (`EVALSHA`), loaded on first use or after a Redis restart
- * (`NOSCRIPT`). Scripts are how a service makes its effect and its dedupe record one atomic
- * step; every key a script touches must be passed in `keys` and share one hash tag.
+ * (`NOSCRIPT`): the one place that runs a script. `AtomicStep` builds on it for "effect + dedupe
+ * record + events"; every key a script touches must be passed in `keys` and share one hash tag.
  */
 export class LuaScript {
   private readonly sha: string;
@@ -13,7 +13,7 @@ export class LuaScript {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
-  async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {
+  async run(redis: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
     try {
       return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (error) {
