@@ -1,0 +1,67 @@
+import { decodeEnvelope, encodeEnvelope } from '../envelope/envelope.codec.js';
+import { Delivery } from '../pipeline/delivery.js';
+import { ACK, RELEASE, dead } from '../pipeline/outcome.js';
+import { metrics, type HandledRecorder } from './metrics.middleware.js';
+
+const deliveryOf = (failures = 0, decoded = true) => {
+  const fields = encodeEnvelope({ id: 'e-1', type: 'order.approved', version: 1, data: '{}', occurredAt: '2026-11-23T10:00:00.000Z', producer: 'checkout', correlationId: 'c-1' });
+  const delivery = new Delivery('orders', 'stock', '1-0', fields, 1, new AbortController().signal);
+  if (decoded) delivery.envelope = decodeEnvelope(delivery.entryId, fields);
+  delivery.failures = failures;
+  return delivery;
+};
+
+function recording() {
+  const calls: unknown[][] = [];
+  const recorder: HandledRecorder = { handled: (...args) => void calls.push(args) };
+  return { calls, counting: metrics(recorder) };
+}
+
+describe('metrics', () => {
+  it('counts an acknowledgement by stream, group and type', async () => {
+    const { calls, counting } = recording();
+    expect(await counting(deliveryOf(), () => ACK)).toBe(ACK);
+    expect(calls).toEqual([['orders', 'stock', 'order.approved', 'ack']]);
+  });
+
+  it('counts a dead letter', async () => {
+    const { calls, counting } = recording();
+    const outcome = dead('invalid');
+    expect(await counting(deliveryOf(), async () => outcome)).toBe(outcome);
+    expect(calls).toEqual([['orders', 'stock', 'order.approved', 'dead']]);
+  });
+
+  it('counts the retries a delivery took, from its failures', async () => {
+    const { calls, counting } = recording();
+    await counting(deliveryOf(2), () => ACK);
+    expect(calls).toEqual([
+      ['orders', 'stock', 'order.approved', 'retry', 2],
+      ['orders', 'stock', 'order.approved', 'ack'],
+    ]);
+  });
+
+  it('counts nothing for a released delivery', async () => {
+    const { calls, counting } = recording();
+    expect(await counting(deliveryOf(), () => RELEASE)).toBe(RELEASE);
+    expect(calls).toEqual([]);
+  });
+
+  it('still counts the retries a released delivery took', async () => {
+    const { calls, counting } = recording();
+    await counting(deliveryOf(1), async () => RELEASE);
+    expect(calls).toEqual([['orders', 'stock', 'order.approved', 'retry', 1]]);
+  });
+
+  it('counts an entry that could not be decoded under type "unknown"', async () => {
+    const { calls, counting } = recording();
+    await counting(deliveryOf(0, false), () => dead('undecodable'));
+    expect(calls).toEqual([['orders', 'stock', 'unknown', 'dead']]);
+  });
+
+  it('counts nothing and lets an error through', async () => {
+    const { calls, counting } = recording();
+    const failure = new Error('boom');
+    await expect(counting(deliveryOf(), () => Promise.reject(failure))).rejects.toBe(failure);
+    expect(calls).toEqual([]);
+  });
+});
