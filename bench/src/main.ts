@@ -195,7 +195,7 @@ async function main(): Promise<number> {
     const list = targets(results);
     if (list.some((t) => t.pass !== null)) {
       console.log('Targets (medians of this run; a miss does not fail the run)');
-      console.log(targetsTable(list));
+      console.log(targetsTable(list.filter((t) => t.pass !== null)));
       console.log('');
     }
     const failed = failures(results);
