@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { IsIn, IsInt, IsNumber, IsString, IsUUID, Length, MaxLength, Min } from 'class-validator';
-import { DomainEvent, encodeEnvelope } from './eventbus.js';
+import { DomainEvent } from './eventbus.js';
+import { envelopeFields } from './wire-format.js';
 
 export const BENCH_STREAM = 'bench:{s}';
+export const BENCH_TYPE = 'bench.event';
+export const BENCH_PRODUCER = 'benchpub';
 
 /** The benchmark's event: a typical order-line contract with class-validator rules on every field. */
-@DomainEvent({ type: 'bench.event', stream: BENCH_STREAM, version: 1 })
+@DomainEvent({ type: BENCH_TYPE, stream: BENCH_STREAM, version: 1 })
 export class BenchEvent {
   @IsUUID('4')
   orderId: string;
@@ -65,16 +68,7 @@ export function benchPayload(seq: number, sentAt = 0): BenchPayload {
 
 export const PAYLOAD_BYTES = Buffer.byteLength(JSON.stringify(benchPayload(12_345, 123_456.789)));
 
-/** Entry fields exactly as `EventPublisher.prepare` encodes payload `i` (envelope + JSON data). */
-export function envelopeFields(i: number): string[] {
-  const id = randomUUID();
-  return encodeEnvelope({
-    id,
-    type: 'bench.event',
-    version: 1,
-    data: JSON.stringify(benchPayload(i)),
-    occurredAt: new Date().toISOString(),
-    producer: 'benchpub',
-    correlationId: id,
-  });
+/** Entry fields as the library's publisher writes payload `i` (see wire-format.ts). */
+export function benchEnvelope(i: number): string[] {
+  return envelopeFields(BENCH_TYPE, 1, JSON.stringify(benchPayload(i)), BENCH_PRODUCER);
 }

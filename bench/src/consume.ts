@@ -1,11 +1,11 @@
 import { Queue, Worker } from 'bullmq';
-import { BENCH_STREAM, benchPayload, envelopeFields, type BenchPayload } from './bench-event.js';
+import { BENCH_STREAM, benchEnvelope, benchPayload, type BenchPayload } from './bench-event.js';
 import { startBus } from './bus.js';
 import { connect, fillStream, readGroup } from './clients.js';
-import { fieldMap } from './eventbus.js';
 import { BULL_JOB_OPTIONS, BULL_QUEUE } from './publish.js';
 import { Countdown, now, within } from './timing.js';
 import { profiled, type Measurement, type ThroughputVariant } from './variant.js';
+import { envelopeData } from './wire-format.js';
 
 const GROUP = 'bench';
 
@@ -73,15 +73,15 @@ const rawConsume = rawLoop(
   (fields) => (JSON.parse(fields[1]) as BenchPayload).seq,
 );
 
-/** The raw loop over entries in the library's format (field map + JSON.parse, no validation). */
+/** The raw loop over entries in the library's format (find type and data, JSON.parse, no validation). */
 const rawEnvelopeConsume = rawLoop(
   'consume.raw-envelope',
   'extra',
-  '  raw loop over 7-field envelope entries, no validation',
-  envelopeFields,
+  '  raw loop over envelope entries (wire-format.ts), no validation',
+  benchEnvelope,
   (fields) => {
-    const map = fieldMap(fields);
-    return (JSON.parse(map.data) as BenchPayload).seq + map.type.length;
+    const { type, data } = envelopeData(fields);
+    return (JSON.parse(data) as BenchPayload).seq + type.length;
   },
 );
 
@@ -93,7 +93,7 @@ const libraryConsume: ThroughputVariant = {
   async run(count, context) {
     const { admin, config } = context;
     await admin.xgroup('CREATE', BENCH_STREAM, GROUP, '0', 'MKSTREAM');
-    await fillStream(admin, BENCH_STREAM, count, envelopeFields);
+    await fillStream(admin, BENCH_STREAM, count, benchEnvelope);
     const countdown = new Countdown(count);
     await profiled(context, 'consume.library', async () => {
       const bus = await startBus(

@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import { BENCH_STREAM, BenchEvent, benchPayload, envelopeFields, type BenchPayload } from './bench-event.js';
+import { BENCH_STREAM, BenchEvent, benchEnvelope, benchPayload, type BenchPayload } from './bench-event.js';
 import { startBus } from './bus.js';
 import { connect } from './clients.js';
 import { cpuUs, now } from './timing.js';
@@ -49,11 +49,11 @@ const rawEnvelopeXadd: ThroughputVariant = {
   id: 'publish.raw-envelope',
   phase: 'publish',
   role: 'extra',
-  label: '  raw XADD of the 7-field envelope, no validation',
+  label: '  raw XADD of the envelope (wire-format.ts), no validation',
   async run(count, context) {
     const redis = await connect(context.endpoint, { enableAutoPipelining: true });
     try {
-      const send = (i: number) => redis.xadd(BENCH_STREAM, '*', ...envelopeFields(i));
+      const send = (i: number) => redis.xadd(BENCH_STREAM, '*', ...benchEnvelope(i));
       const spent = await profiled(context, 'publish.raw-envelope', () => inWindows(count, context.config.window, send));
       return { count, ...spent };
     } finally {

@@ -40,6 +40,7 @@ export class Countdown {
   lastCpu = 0;
   readonly done: Promise<void>;
   private resolve!: () => void;
+  private waiter?: { n: number; resolve: () => void };
 
   constructor(readonly target: number) {
     this.done = new Promise<void>((resolve) => (this.resolve = resolve));
@@ -56,6 +57,17 @@ export class Countdown {
       this.lastCpu = cpuUs();
       this.resolve();
     }
+    if (this.waiter && this.count >= this.waiter.n) {
+      const { resolve } = this.waiter;
+      this.waiter = undefined;
+      resolve();
+    }
+  }
+
+  /** Resolves once `n` deliveries were counted (one waiter at a time). */
+  reached(n: number): Promise<void> {
+    if (this.count >= n) return Promise.resolve();
+    return new Promise<void>((resolve) => (this.waiter = { n, resolve }));
   }
 }
 

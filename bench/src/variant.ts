@@ -21,10 +21,10 @@ export interface Measurement {
 
 export interface ThroughputVariant {
   id: string;
-  phase: 'publish' | 'consume';
+  phase: 'publish' | 'consume' | 'e2e';
   label: string;
-  /** The variant compared against (raw / BullMQ rows), or the library row whose ratios are shown. */
-  role: 'raw' | 'library' | 'bullmq' | 'extra';
+  /** The variant compared against (raw / BullMQ / Nest rows), or the library row whose ratios are shown. */
+  role: 'raw' | 'library' | 'bullmq' | 'nest' | 'extra';
   run(count: number, context: RunContext): Promise<Measurement>;
 }
 
