@@ -43,7 +43,7 @@ export function retry(policy: RetryPolicy): Middleware {
           : retryDelay(delivery.deliveries, policy.retryBaseMs, policy.retryMaxMs);
         if (!unavailable) delivery.failures += 1;
         policy.logger.warn(
-          `${delivery.handler?.name ?? 'Handler'} failed on ${delivery.describe()}: ${(error as Error).message}; ` +
+          `${delivery.handler?.name ?? 'Handler'} failed on ${delivery.describe()}: ${error instanceof Error ? error.message : String(error)}; ` +
             (unavailable ? `Redis unavailable, again in ${wait} ms (no delivery spent)` : `retry in ${wait} ms`),
         );
         if (!(await takeBack(delivery, policy, wait, unavailable ? delivery.deliveries : delivery.deliveries + 1))) return RELEASE;

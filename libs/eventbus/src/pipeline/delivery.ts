@@ -3,6 +3,9 @@ import type { EventContext } from '../interfaces/event-context.interface.js';
 import type { HandlerResult } from '../publisher/caused-event.js';
 import type { RegisteredHandler } from '../discovery/registered-handler.js';
 
+/** What an attempt that was timed out and replaced by a retry sees as its signal. */
+const SUPERSEDED = AbortSignal.abort(new Error('this attempt timed out and was superseded by a retry'));
+
 /**
  * One stream entry on its way through the pipeline, whatever brought it (a new read, this
  * consumer's own pending entries, a claim from a dead consumer): the entry and how many times
@@ -61,6 +64,7 @@ export class Delivery {
   context(): EventContext {
     const envelope = this.envelope!;
     const delivery = this;
+    const attempt = this.attempt;
     return {
       id: envelope.id,
       type: envelope.type,
@@ -74,8 +78,9 @@ export class Delivery {
       entryId: this.entryId,
       group: this.group,
       deliveries: this.deliveries,
+      // Tied to its attempt: a timed-out attempt still running must not see the retry's fresh signal.
       get signal() {
-        return delivery.signal;
+        return delivery.attempt === attempt ? delivery.signal : SUPERSEDED;
       },
     };
   }
