@@ -30,13 +30,18 @@ export interface ConsumerLoopParts {
 }
 
 /**
- * One consumer of one stream: a rolling window of at most `window` entries. Every source of
- * entries (own pending ones, claims from dead consumers, new reads) becomes one kind of
- * `Delivery`; each runs through the pipeline on its own and ends with an `Outcome`; a slot frees,
- * and the next read fills it, as soon as any delivery ends.
+ * One consumer of one stream: a rolling window of at most `window` entries running at once (in the
+ * pipeline, waiting in a lane or for a retry). Every source of entries (own pending ones, claims
+ * from dead consumers, new reads) becomes one kind of `Delivery`; each runs through the pipeline on
+ * its own and ends with an `Outcome`. The next read is already under way while handlers run: up to
+ * another `window` entries wait in a buffer, so a slot that frees starts its next entry at once.
  */
 export class ConsumerLoop {
+  /** Every entry this consumer holds (buffered or running): kept claimed, never read twice. */
   private readonly held = new Map<string, Delivery>();
+  /** Read, not yet started: started in stream order as slots free. */
+  private readonly buffer: Delivery[] = [];
+  private active = 0;
   private roomFreed?: () => void;
   private running?: Promise<void>;
   private reading = false;
@@ -106,13 +111,23 @@ export class ConsumerLoop {
   private start1(entryId: string, fields: string[], deliveries: number): void {
     const delivery = new Delivery(this.parts.stream, this.parts.group, entryId, fields, deliveries, this.stopping.signal);
     this.held.set(entryId, delivery);
-    Promise.resolve(this.parts.pipeline(delivery)).then(
-      (outcome) => this.settle(delivery, outcome),
-      (error: unknown) => {
-        this.parts.logger.error(`Pipeline failed on ${delivery.describe()}: ${(error as Error).message}; left pending`);
-        this.free(delivery);
-      },
-    );
+    this.buffer.push(delivery);
+    this.pump();
+  }
+
+  /** Starts buffered entries while there is a free slot. */
+  private pump(): void {
+    while (this.active < this.parts.window && this.buffer.length > 0 && !this.stopping.signal.aborted) {
+      const delivery = this.buffer.shift()!;
+      this.active += 1;
+      Promise.resolve(this.parts.pipeline(delivery)).then(
+        (outcome) => this.settle(delivery, outcome),
+        (error: unknown) => {
+          this.parts.logger.error(`Pipeline failed on ${delivery.describe()}: ${(error as Error).message}; left pending`);
+          this.free(delivery);
+        },
+      );
+    }
   }
 
   private settle(delivery: Delivery, outcome: Outcome): void {
@@ -134,7 +149,9 @@ export class ConsumerLoop {
 
   private free(delivery: Delivery): void {
     this.held.delete(delivery.entryId);
-    this.wake();
+    this.active -= 1;
+    this.pump();
+    if (this.buffer.length <= this.parts.window / 2) this.wake();
   }
 
   private wake(): void {
@@ -143,12 +160,14 @@ export class ConsumerLoop {
     wake?.();
   }
 
+  /** Entries the next read may add: the buffer refills up to one window. */
   private room(): number {
-    return this.parts.window - this.held.size;
+    return this.parts.window - this.buffer.length;
   }
 
+  /** Reads wait until the buffer is at most half full: fewer, larger reads. */
   private whenRoom(): Promise<void> | void {
-    if (this.room() > 0 || this.stopping.signal.aborted) return;
+    if (this.buffer.length <= this.parts.window / 2 || this.stopping.signal.aborted) return;
     return new Promise((resolve) => (this.roomFreed = resolve));
   }
 
@@ -162,8 +181,10 @@ export class ConsumerLoop {
     this.wake();
     this.parts.reader.interrupt();
     await this.running;
+    // Read but never started: they stay pending for the next consumer.
+    for (const delivery of this.buffer.splice(0)) this.held.delete(delivery.entryId);
     const deadline = Date.now() + this.parts.shutdownTimeoutMs;
-    while (this.held.size > 0 && Date.now() < deadline) {
+    while (this.active > 0 && Date.now() < deadline) {
       await new Promise<void>((resolve) => {
         this.roomFreed = resolve;
         setTimeout(resolve, Math.max(1, deadline - Date.now())).unref();
