@@ -13,7 +13,7 @@ const COMMANDS =
   '+@connection +ping +info +client|setname ' +
   '+xadd +xreadgroup +xack +xclaim +xautoclaim +xpending +xgroup|create +xgroup|delconsumer ' +
   '+xinfo|stream +xinfo|groups +xinfo|consumers +xrange +xlen +xdel +multi +exec +evalsha +eval ' +
-  '+get +set +hset +hget +hgetall +exists +del +decrby +incr';
+  '+get +mget +set +hset +hget +hgetall +exists +del +decrby +incr';
 const PREFIX: Record<AppName, string> = { checkout: 'checkout', stock: 'stock', invoice: 'invoice', distribution: 'distribution' };
 const password = (app: AppName) => `${app}-password-0123456789`;
 
