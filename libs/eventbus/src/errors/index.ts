@@ -6,3 +6,4 @@ export * from './missing-domain-event.error.js';
 export * from './redis-unavailable.error.js';
 export * from './duplicate-handler.error.js';
 export * from './unknown-stream-group.error.js';
+export * from './unsupported-validation-rule.error.js';
