@@ -1,6 +1,7 @@
 import { EventValidationError } from '../errors/event-validation.error.js';
 import { readClassRules, type AnyClass, type ClassRules, type PropertyRules } from './class-rules.reader.js';
 import type { EventChecker } from './event-checker.interface.js';
+import { InstanceBuilder } from './instance.builder.js';
 import { ruleMessage, type RuleMetadata, type ValueRule } from './rule.predicates.js';
 import { crashesTransformer } from './transformer-crash.js';
 
@@ -13,8 +14,8 @@ type Problems = string[] | null;
 type ObjectCheck = (object: Record<string, unknown>, path: string, out: Problems) => boolean;
 type PropertyCheck = ObjectCheck;
 
-/** `strict` refuses unknown properties and mutates nothing; `read` keeps them and sets prototypes. */
-type Mode = 'strict' | 'read';
+/** `strict` (publishing) refuses unknown properties; `tolerant` (reading) keeps them. Neither mutates. */
+type Mode = 'strict' | 'tolerant';
 
 const UNKNOWN_VALUE = 'an unknown value was passed to the validate function';
 const TRANSFORMER_CRASH = 'has an object with a "constructor" key, which class-transformer cannot read';
@@ -45,7 +46,10 @@ class CheckerCompiler {
   /** Per class, so that a class met twice (or a class that nests itself) is compiled once. */
   private readonly compiled = new Map<AnyClass, { check: ObjectCheck }>();
 
-  constructor(private readonly mode: Mode) {}
+  constructor(
+    private readonly mode: Mode,
+    private readonly rulesOf: (cls: AnyClass) => ClassRules,
+  ) {}
 
   objectCheck(cls: AnyClass | undefined): ObjectCheck {
     if (cls === undefined) return unknownObject;
@@ -53,26 +57,21 @@ class CheckerCompiler {
     if (existing) return (object, path, out) => existing.check(object, path, out);
     const slot = { check: unknownObject };
     this.compiled.set(cls, slot);
-    const rules = readClassRules(cls);
+    const rules = this.rulesOf(cls);
     slot.check = rules.known ? this.knownObjectCheck(rules) : unknownObject;
     return slot.check;
   }
 
   private knownObjectCheck(rules: ClassRules): ObjectCheck {
-    const { declared, isDroppedKey, prototype } = rules;
+    const { declared, isDroppedKey } = rules;
     const properties = rules.properties.map((property) => this.propertyCheck(property));
     const strict = this.mode === 'strict';
-    const read = this.mode === 'read';
     return (object, path, out) => {
       let ok = true;
       // Unknown keys first, as class-validator's whitelist runs before the property rules.
       for (const key in object) {
         if (declared.has(key) || !Object.hasOwn(object, key)) continue;
-        if (isDroppedKey(key)) {
-          // plainToInstance drops them; an own `constructor` would also hide the class's.
-          if (read && out === null) delete object[key];
-          continue;
-        }
+        if (isDroppedKey(key)) continue; // plainToInstance drops them
         const value = object[key];
         if (strict) {
           // Even `undefined` counts: plainToInstance copies it (exposeUnsetFields is on by default).
@@ -91,7 +90,6 @@ class CheckerCompiler {
           ok = false;
         }
       }
-      if (read && out === null) Object.setPrototypeOf(object, prototype);
       return ok;
     };
   }
@@ -166,8 +164,11 @@ function isPayloadObject(payload: unknown): payload is Record<string, unknown> {
  * Throws UnsupportedValidationRuleError for a rule it does not implement.
  */
 export function compileEventChecker<T extends object>(eventClass: new (...args: never[]) => T, type: string): EventChecker<T> {
-  const strict = new CheckerCompiler('strict').objectCheck(eventClass);
-  const tolerant = new CheckerCompiler('read').objectCheck(eventClass);
+  const rules = new Map<AnyClass, ClassRules>();
+  const rulesOf = (cls: AnyClass): ClassRules => rules.get(cls) ?? rules.set(cls, readClassRules(cls)).get(cls)!;
+  const strict = new CheckerCompiler('strict', rulesOf).objectCheck(eventClass);
+  const tolerant = new CheckerCompiler('tolerant', rulesOf).objectCheck(eventClass);
+  const build = rulesOf(eventClass).known ? new InstanceBuilder(rulesOf).builderOf(eventClass) : undefined;
   const fail = (check: ObjectCheck, payload: unknown): never => {
     if (!isPayloadObject(payload)) throw new EventValidationError(type, ['payload must be a JSON object']);
     const problems: string[] = [];
@@ -179,8 +180,8 @@ export function compileEventChecker<T extends object>(eventClass: new (...args: 
       if (!isPayloadObject(payload) || !strict(payload, '', null)) fail(strict, payload);
     },
     read(payload) {
-      if (!isPayloadObject(payload) || !tolerant(payload, '', null)) fail(tolerant, payload);
-      return payload as T;
+      if (!isPayloadObject(payload) || !tolerant(payload, '', null) || build === undefined) return fail(tolerant, payload);
+      return build(payload) as T;
     },
   };
 }
