@@ -165,7 +165,11 @@ function isPayloadObject(payload: unknown): payload is Record<string, unknown> {
  */
 export function compileEventChecker<T extends object>(eventClass: new (...args: never[]) => T, type: string): EventChecker<T> {
   const rules = new Map<AnyClass, ClassRules>();
-  const rulesOf = (cls: AnyClass): ClassRules => rules.get(cls) ?? rules.set(cls, readClassRules(cls)).get(cls)!;
+  const rulesOf = (cls: AnyClass): ClassRules => {
+    let found = rules.get(cls);
+    if (!found) rules.set(cls, (found = readClassRules(cls)));
+    return found;
+  };
   const strict = new CheckerCompiler('strict', rulesOf).objectCheck(eventClass);
   const tolerant = new CheckerCompiler('tolerant', rulesOf).objectCheck(eventClass);
   const build = rulesOf(eventClass).known ? new InstanceBuilder(rulesOf).builderOf(eventClass) : undefined;
