@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { getDomainEvent } from '../envelope/domain-event.registry.js';
-import { toValidEvent } from '../envelope/event.validator.js';
 import { DuplicateHandlerError } from '../errors/duplicate-handler.error.js';
 import { EVENT_HANDLER_METADATA } from '../eventbus.constants.js';
 import type { DomainEventClass } from '../interfaces/domain-event.interface.js';
 import type { EventContext } from '../interfaces/event-context.interface.js';
 import type { HandlerResult } from '../publisher/caused-event.js';
+import { eventChecker } from '../validation/event-checker.compiler.js';
 import type { RegisteredHandler } from './registered-handler.js';
 
 /** Handlers by stream, then by event type. */
@@ -41,12 +41,14 @@ export class HandlerExplorer {
         const byType = byStream.get(stream) ?? new Map<string, RegisteredHandler>();
         const existing = byType.get(type);
         if (existing) throw new DuplicateHandlerError(type, existing.name, name);
+        // Compiled now, at start-up: a rule the checker cannot compile stops the app here.
+        const checker = eventChecker(eventClass, type);
         const fn = (instance as Record<string, (event: object, context: EventContext) => HandlerResult | Promise<HandlerResult>>)[method];
         byType.set(type, {
           eventClass,
           type,
           name,
-          read: (payload) => toValidEvent(eventClass, type, payload, false),
+          read: (payload) => checker.read(payload),
           invoke: async (event, context) => fn.call(instance, event, context),
         });
         byStream.set(stream, byType);

@@ -8,3 +8,4 @@ export * from './duplicate-handler.error.js';
 export * from './unknown-stream-group.error.js';
 export * from './unrecoverable-event.error.js';
 export * from './atomic-step-conflict.error.js';
+export * from './unsupported-validation-rule.error.js';

@@ -1,7 +1,7 @@
 import { IsInt, IsString, Min } from 'class-validator';
 import type { RegisteredHandler } from '../discovery/registered-handler.js';
 import { decodeEnvelope, encodeEnvelope } from '../envelope/envelope.codec.js';
-import { toValidEvent } from '../envelope/event.validator.js';
+import { eventChecker } from '../validation/event-checker.compiler.js';
 import { EnvelopeDecodeError } from '../errors/envelope-decode.error.js';
 import { EventValidationError } from '../errors/event-validation.error.js';
 import { Delivery } from '../pipeline/delivery.js';
@@ -22,7 +22,7 @@ const handler: RegisteredHandler = {
   eventClass: StockReserved,
   type: 'stock.reserved',
   name: 'InvoiceHandler.onStockReserved',
-  read: (payload) => toValidEvent(StockReserved, 'stock.reserved', payload, false),
+  read: (payload) => eventChecker(StockReserved, 'stock.reserved').read(payload),
   invoke: async () => undefined,
 };
 
