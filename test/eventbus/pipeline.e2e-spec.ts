@@ -124,7 +124,10 @@ describe('consumer pipeline', () => {
   it('Redis refusing writes (out of memory) spends no delivery: nothing is dead-lettered, all is handled after', async () => {
     const deliveries: Delivery[] = [];
     let refusals = 0;
+    let outOfMemory!: () => void;
+    const redisFull = new Promise<void>((resolve) => (outOfMemory = resolve));
     await bus({ url: redis.url, service: 'patient', maxDeliveries: 2, retryBaseMs: 10, retryMaxMs: 20 }, deliveries, async (event) => {
+      await redisFull; // every handler meets the refusal, however fast it got its entry
       try {
         await client.set(`effect:${event.seq}`, 'done');
       } catch (error) {
@@ -133,14 +136,10 @@ describe('consumer pipeline', () => {
       }
     });
     const { publisher } = await producer();
+    // Published before Redis refuses writes (publishing would be refused too).
+    const ids = await Promise.all([0, 1, 2].map(async (seq) => (await publisher.publish(PingSent, { name: `oom-${seq}`, seq })).id));
     await client.config('SET', 'maxmemory', '1');
-    const ids = await Promise.all([0, 1, 2].map(async (seq) => {
-      // Publishing is refused too (OOM): write the entries the way Redis still accepts, before the limit.
-      await client.config('SET', 'maxmemory', '0');
-      const { id } = await publisher.publish(PingSent, { name: `oom-${seq}`, seq });
-      await client.config('SET', 'maxmemory', '1');
-      return id;
-    }));
+    outOfMemory();
     await waitFor(() => refusals >= 10, { description: 'handlers refused by Redis many times (well past maxDeliveries)', timeoutMs: 10_000 });
     await client.config('SET', 'maxmemory', '0');
     await waitFor(() => deliveries.length >= 3, { description: 'all handled once Redis takes writes again', timeoutMs: 10_000 });

@@ -9,25 +9,30 @@ import { DeadlineQueue } from './deadline.queue.js';
  */
 export function timeout(ms: number): Middleware {
   const deadlines = new DeadlineQueue(ms);
-  return (delivery, next) =>
-    new Promise<Outcome>((resolve, reject) => {
+  return (delivery, next) => {
+    let result: ReturnType<typeof next>;
+    try {
+      result = next(delivery);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    if (!(result instanceof Promise)) return result; // finished synchronously: nothing to time
+    return new Promise<Outcome>((resolve, reject) => {
       const deadline = deadlines.add(() => {
         const error = new HandlerTimeoutError(ms);
         delivery.abort(error);
         reject(error);
       });
-      const settle = () => (deadline.settled = true);
-      Promise.resolve()
-        .then(() => next(delivery))
-        .then(
-          (outcome) => {
-            settle();
-            resolve(outcome);
-          },
-          (error: unknown) => {
-            settle();
-            reject(error);
-          },
-        );
+      result.then(
+        (outcome) => {
+          deadline.settled = true;
+          resolve(outcome);
+        },
+        (error: unknown) => {
+          deadline.settled = true;
+          reject(error as Error);
+        },
+      );
     });
+  };
 }

@@ -3,7 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { EVENTBUS_CONFIG, EVENTBUS_REDIS } from '../eventbus.constants.js';
 import type { EventBusConfig } from '../eventbus.options.js';
-import { encodeEnvelope } from '../envelope/envelope.codec.js';
+import { encodeEnvelope, envelopeValues } from '../envelope/envelope.codec.js';
+import { PublishBatcher } from './publish.batcher.js';
 import { getDomainEvent } from '../envelope/domain-event.registry.js';
 import { AtomicStepConflictError } from '../errors/atomic-step-conflict.error.js';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
@@ -42,12 +43,14 @@ export class EventPublisher {
   /** `@DomainEvent` metadata per class, read once: publishing is a hot path. */
   private readonly definitions = new Map<DomainEventClass, DomainEventDefinition>();
   private readonly producer: string;
+  private readonly batcher: PublishBatcher;
 
   constructor(
     @Inject(EVENTBUS_REDIS) private readonly redis: Redis,
     @Inject(EVENTBUS_CONFIG) config: EventBusConfig,
   ) {
     this.producer = config.service;
+    this.batcher = new PublishBatcher(redis);
   }
 
   /**
@@ -78,7 +81,7 @@ export class EventPublisher {
     }
     const fields = this.encode(eventClass, definition, payload, id, correlationId, options?.causedBy?.id);
     try {
-      const entryId = (await this.redis.xadd(definition.stream, '*', ...fields)) as string;
+      const entryId = await this.batcher.append(definition.stream, envelopeValues(fields));
       return { id, stream: definition.stream, entryId };
     } catch (error) {
       throw unavailable('publish', error);
@@ -95,7 +98,7 @@ export class EventPublisher {
     if (events.length === 0) return;
     const encoded = this.encodeAll(events, cause);
     try {
-      await Promise.all(encoded.map((event) => this.redis.xadd(event.stream, '*', ...event.fields)));
+      await Promise.all(encoded.map((event) => this.batcher.append(event.stream, envelopeValues(event.fields))));
     } catch (error) {
       throw unavailable('publishing caused events', error);
     }

@@ -1,0 +1,80 @@
+import type { Redis } from 'ioredis';
+import { LuaScript } from '../redis/lua.script.js';
+
+/** Bound on the entries one script call appends (4 arguments each). */
+const MAX_BATCH = 1_000;
+
+/**
+ * Appends a batch of envelopes (layout 2: type, id, data, meta) to one stream. `#!lua` without
+ * `allow-oom`: Redis refuses the whole call up front when it is out of memory or a replica, so a
+ * batch is written entirely or not at all.
+ */
+const appendAll = new LuaScript(`#!lua
+local ids = {}
+for i = 1, #ARGV, 4 do
+  ids[#ids + 1] = redis.call('XADD', KEYS[1], '*', 'type', ARGV[i], 'id', ARGV[i + 1], 'data', ARGV[i + 2], 'meta', ARGV[i + 3])
+end
+return ids
+`);
+
+interface Pending {
+  values: string[];
+  resolves: ((entryId: string) => void)[];
+  rejects: ((error: unknown) => void)[];
+}
+
+/**
+ * Publishes issued in the same tick travel together: one command per stream instead of one per
+ * event. The profile showed ioredis' fixed cost per command (command object, promise, reply,
+ * timers), not Redis, bounding publishing; a batch pays it once. A lone publish is a plain XADD.
+ * Each caller still learns its own entry id, and only once Redis has the entry.
+ */
+export class PublishBatcher {
+  private readonly pending = new Map<string, Pending>();
+  private scheduled = false;
+
+  constructor(private readonly redis: Redis) {}
+
+  /** `values`: the envelope's type, id, data and meta, in that order. */
+  append(stream: string, values: readonly [string, string, string, string]): Promise<string> {
+    return new Promise((resolve, reject) => {
+      let batch = this.pending.get(stream);
+      if (!batch) {
+        batch = { values: [], resolves: [], rejects: [] };
+        this.pending.set(stream, batch);
+      }
+      batch.values.push(values[0], values[1], values[2], values[3]);
+      batch.resolves.push(resolve);
+      batch.rejects.push(reject);
+      if (batch.resolves.length >= MAX_BATCH) {
+        this.pending.delete(stream);
+        this.send(stream, batch);
+      } else if (!this.scheduled) {
+        this.scheduled = true;
+        process.nextTick(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    for (const [stream, batch] of this.pending) this.send(stream, batch);
+    this.pending.clear();
+  }
+
+  private send(stream: string, batch: Pending): void {
+    const { values, resolves, rejects } = batch;
+    const written =
+      resolves.length === 1
+        ? this.redis.xadd(stream, '*', 'type', values[0], 'id', values[1], 'data', values[2], 'meta', values[3]).then((id) => [id as string])
+        : (appendAll.run(this.redis, [stream], values) as Promise<string[]>);
+    written.then(
+      (ids) => {
+        for (let i = 0; i < resolves.length; i++) resolves[i](ids[i]);
+      },
+      (error: unknown) => {
+        for (const reject of rejects) reject(error);
+      },
+    );
+  }
+}
