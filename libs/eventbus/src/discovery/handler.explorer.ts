@@ -49,7 +49,7 @@ export class HandlerExplorer {
           type,
           name,
           read: (payload) => checker.read(payload),
-          invoke: async (event, context) => fn.call(instance, event, context),
+          invoke: (event, context) => fn.call(instance, event, context),
         });
         byStream.set(stream, byType);
       }

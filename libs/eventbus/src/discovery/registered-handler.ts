@@ -10,5 +10,5 @@ export interface RegisteredHandler {
   name: string;
   /** Checks a received payload (tolerant of unknown fields) and builds the event instance. */
   read(payload: unknown): object;
-  invoke(event: object, context: EventContext): Promise<HandlerResult>;
+  invoke(event: object, context: EventContext): HandlerResult | Promise<HandlerResult>;
 }

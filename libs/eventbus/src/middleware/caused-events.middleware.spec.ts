@@ -73,10 +73,13 @@ describe('causedEvents', () => {
   it('publishes nothing when the handler fails', async () => {
     const { calls, publish } = recording();
     const failure = new Error('boom');
+    // Thrown or rejected alike: the retry policy outside catches both.
     await expect(
-      causedEvents(publish)(deliveryOf(), () => {
-        throw failure;
-      }),
+      Promise.resolve().then(() =>
+        causedEvents(publish)(deliveryOf(), () => {
+          throw failure;
+        }),
+      ),
     ).rejects.toBe(failure);
     expect(calls).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import type { EventContext } from '../interfaces/event-context.interface.js';
-import type { Middleware } from '../pipeline/middleware.js';
+import { whenDone, type Middleware } from '../pipeline/middleware.js';
+import type { Outcome } from '../pipeline/outcome.js';
 import type { CausedEvent } from '../publisher/caused-event.js';
 
 export type PublishCaused = (events: readonly CausedEvent[], cause: EventContext) => Promise<void>;
@@ -10,13 +11,12 @@ export type PublishCaused = (events: readonly CausedEvent[], cause: EventContext
  * ids again and downstream deduplication absorbs them. A failed publish fails the attempt.
  */
 export function causedEvents(publish: PublishCaused): Middleware {
-  return async (delivery, next) => {
-    const outcome = await next(delivery);
-    const result = delivery.result;
-    if (!result) return outcome;
-    delivery.result = undefined;
-    const events = Array.isArray(result) ? (result as readonly CausedEvent[]) : [result as CausedEvent];
-    if (events.length > 0) await publish(events, delivery.context());
-    return outcome;
-  };
+  return (delivery, next) =>
+    whenDone(next(delivery), (outcome: Outcome) => {
+      const result = delivery.result;
+      if (!result) return outcome;
+      delivery.result = undefined;
+      const events = Array.isArray(result) ? (result as readonly CausedEvent[]) : [result as CausedEvent];
+      return events.length > 0 ? publish(events, delivery.context()).then(() => outcome) : outcome;
+    });
 }

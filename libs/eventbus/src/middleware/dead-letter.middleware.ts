@@ -2,7 +2,7 @@ import { EnvelopeDecodeError } from '../errors/envelope-decode.error.js';
 import { EventValidationError } from '../errors/event-validation.error.js';
 import { MaxDeliveriesError } from '../errors/max-deliveries.error.js';
 import { UnrecoverableEventError } from '../errors/unrecoverable-event.error.js';
-import type { Middleware } from '../pipeline/middleware.js';
+import { onFailure, type Middleware } from '../pipeline/middleware.js';
 import { dead, type DeadLetterReason } from '../pipeline/outcome.js';
 
 /** What an error that reached the dead-letter policy says about the entry. */
@@ -18,10 +18,4 @@ export function deadLetterReason(error: unknown): DeadLetterReason {
  * The poison queue: an error that gets this far (the retry policy has given up, or retrying
  * cannot help) turns into a dead letter stamped with its reason, and the stream moves on.
  */
-export const deadLetter: Middleware = async (delivery, next) => {
-  try {
-    return await next(delivery);
-  } catch (error) {
-    return dead(deadLetterReason(error), error);
-  }
-};
+export const deadLetter: Middleware = (delivery, next) => onFailure(() => next(delivery), (error) => dead(deadLetterReason(error), error));

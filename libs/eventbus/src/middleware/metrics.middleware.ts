@@ -1,4 +1,4 @@
-import type { Middleware } from '../pipeline/middleware.js';
+import { whenDone, type Middleware } from '../pipeline/middleware.js';
 import type { Outcome } from '../pipeline/outcome.js';
 
 export type HandleOutcome = 'ack' | 'retry' | 'dead';
@@ -15,5 +15,5 @@ export function metrics(recorder: HandledRecorder): Middleware {
     if (outcome.kind !== 'release') recorder.handled(delivery.stream, delivery.group, type, outcome.kind);
     return outcome;
   };
-  return async (delivery, next) => record(delivery, await next(delivery));
+  return (delivery, next) => whenDone(next(delivery), (outcome) => record(delivery, outcome));
 }

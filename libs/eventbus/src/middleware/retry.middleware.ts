@@ -2,8 +2,8 @@ import type { Logger } from '@nestjs/common';
 import { MaxDeliveriesError } from '../errors/max-deliveries.error.js';
 import { UnrecoverableEventError } from '../errors/unrecoverable-event.error.js';
 import type { Delivery } from '../pipeline/delivery.js';
-import type { Middleware } from '../pipeline/middleware.js';
-import { RELEASE } from '../pipeline/outcome.js';
+import { onFailure, type Middleware, type Next } from '../pipeline/middleware.js';
+import { RELEASE, type Outcome } from '../pipeline/outcome.js';
 import { isRedisUnavailable } from '../redis/redis.errors.js';
 import { reconnectDelay } from '../redis/reconnect.js';
 import { retryDelay } from './retry.backoff.js';
@@ -29,27 +29,31 @@ export interface RetryPolicy {
  * - `UnrecoverableEventError` goes through at once; so does an entry already delivered too often.
  */
 export function retry(policy: RetryPolicy): Middleware {
-  return async (delivery, next) => {
+  return (delivery, next) => {
     if (delivery.deliveries > policy.maxDeliveries) throw new MaxDeliveriesError(delivery.deliveries, policy.maxDeliveries);
-    for (let outages = 0; ; ) {
-      try {
-        return await next(delivery);
-      } catch (error) {
-        if (error instanceof UnrecoverableEventError) throw error;
-        const unavailable = isRedisUnavailable(error);
-        if (!unavailable && delivery.deliveries >= policy.maxDeliveries) throw error;
-        const wait = unavailable
-          ? reconnectDelay(++outages)
-          : retryDelay(delivery.deliveries, policy.retryBaseMs, policy.retryMaxMs);
-        if (!unavailable) delivery.failures += 1;
-        policy.logger.warn(
-          `${delivery.handler?.name ?? 'Handler'} failed on ${delivery.describe()}: ${error instanceof Error ? error.message : String(error)}; ` +
-            (unavailable ? `Redis unavailable, again in ${wait} ms (no delivery spent)` : `retry in ${wait} ms`),
-        );
-        if (!(await takeBack(delivery, policy, wait, unavailable ? delivery.deliveries : delivery.deliveries + 1))) return RELEASE;
-      }
-    }
+    // The first attempt costs no async frame; failures go to the loop below.
+    return onFailure(() => next(delivery), (error) => retryAfter(error, delivery, next, policy));
   };
+}
+
+async function retryAfter(failure: unknown, delivery: Delivery, next: Next, policy: RetryPolicy): Promise<Outcome> {
+  for (let outages = 0, error = failure; ; ) {
+    if (error instanceof UnrecoverableEventError) throw error;
+    const unavailable = isRedisUnavailable(error);
+    if (!unavailable && delivery.deliveries >= policy.maxDeliveries) throw error;
+    const wait = unavailable ? reconnectDelay(++outages) : retryDelay(delivery.deliveries, policy.retryBaseMs, policy.retryMaxMs);
+    if (!unavailable) delivery.failures += 1;
+    policy.logger.warn(
+      `${delivery.handler?.name ?? 'Handler'} failed on ${delivery.describe()}: ${error instanceof Error ? error.message : String(error)}; ` +
+        (unavailable ? `Redis unavailable, again in ${wait} ms (no delivery spent)` : `retry in ${wait} ms`),
+    );
+    if (!(await takeBack(delivery, policy, wait, unavailable ? delivery.deliveries : delivery.deliveries + 1))) return RELEASE;
+    try {
+      return await next(delivery);
+    } catch (next) {
+      error = next;
+    }
+  }
 }
 
 /** Waits, then re-takes the entry; while Redis stays away, keeps waiting. False: give it up. */
