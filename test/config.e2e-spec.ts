@@ -16,19 +16,23 @@ const badValues: { app: AppName; variable: string; value: string }[] = [
 describe('configuration errors', () => {
   const redis = useRedis();
 
-  it.each(badValues)('$app refuses to start with $variable=$value and names the variable', async ({ app, variable, value }) => {
-    // REDIS_URL and PORT are set by the harness; a bad one is passed through `env` after them.
-    const proc = await startApp(app, {
-      redisUrl: variable === 'REDIS_URL' ? value : redis.url,
-      env: variable === 'REDIS_URL' ? {} : { [variable]: value },
-      waitForHealthy: false,
-      portOverride: variable === 'PORT' ? value : undefined,
-    });
-    const code = await proc.exit(15_000);
-    expect({ exited: code !== undefined, output: proc.output().slice(-2000) }).toEqual({
-      exited: true,
-      output: expect.stringContaining(variable) as unknown,
-    });
-    expect(code).not.toBe(0);
-  }, T);
+  it.each(badValues)(
+    '$app refuses to start with $variable=$value and names the variable',
+    async ({ app, variable, value }) => {
+      // REDIS_URL and PORT are set by the harness; a bad one is passed through `env` after them.
+      const proc = await startApp(app, {
+        redisUrl: variable === 'REDIS_URL' ? value : redis.url,
+        env: variable === 'REDIS_URL' ? {} : { [variable]: value },
+        waitForHealthy: false,
+        portOverride: variable === 'PORT' ? value : undefined,
+      });
+      const code = await proc.exit(15_000);
+      expect({ exited: code !== undefined, output: proc.output().slice(-2000) }).toEqual({
+        exited: true,
+        output: expect.stringContaining(variable) as unknown,
+      });
+      expect(code).not.toBe(0);
+    },
+    T,
+  );
 });

@@ -25,7 +25,18 @@ export async function readGroup(
   count: number,
   blockMs: number,
 ): Promise<StreamEntry[]> {
-  const reply = (await reader.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', stream, '>')) as ReadGroupReply;
+  const reply = (await reader.xreadgroup(
+    'GROUP',
+    group,
+    consumer,
+    'COUNT',
+    count,
+    'BLOCK',
+    blockMs,
+    'STREAMS',
+    stream,
+    '>',
+  )) as ReadGroupReply;
   return reply?.[0]?.[1] ?? [];
 }
 

@@ -77,7 +77,10 @@ export function loadConfig(): BenchConfig {
     rssCount: int('BENCH_RSS_COUNT', 1_000_000, 1_000, 100_000_000),
     jsonPath: process.env.BENCH_JSON ?? 'bench/results/latest.json',
     timeoutMs: int('BENCH_TIMEOUT_S', 120, 1, 3_600) * 1_000,
-    only: (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    only: (process.env.BENCH_ONLY ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     profileDir: process.env.BENCH_PROFILE || undefined,
     redisServer: process.env.REDIS_SERVER || 'redis-server',
   };

@@ -45,7 +45,7 @@ function rawLoop(
           while (countdown.count < count && now() < deadline) {
             const entries = await readGroup(reader, BENCH_STREAM, GROUP, 'c1', config.batch, 100);
             if (entries.length === 0) continue;
-            const ids: string[] = new Array(entries.length);
+            const ids = new Array<string>(entries.length);
             for (let k = 0; k < entries.length; k++) {
               checksum += decode(entries[k][1]);
               countdown.hit();

@@ -1,6 +1,13 @@
 import { Controller, Inject, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ClientProxyFactory, EventPattern, Payload, Transport, type ClientProxy, type MicroserviceOptions } from '@nestjs/microservices';
+import {
+  ClientProxyFactory,
+  EventPattern,
+  Payload,
+  Transport,
+  type ClientProxy,
+  type MicroserviceOptions,
+} from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import { BENCH_STREAM, BenchEvent, benchPayload, type BenchPayload } from './bench-event.js';
 import { startBus } from './bus.js';
@@ -15,16 +22,22 @@ import { profiled, type Measurement, type RunContext, type ThroughputVariant } f
  * but not handled yet, so no variant runs ahead of its consumer (Redis pub/sub would otherwise
  * buffer, then drop, a subscriber that falls behind).
  */
-async function pump(count: number, context: RunContext, countdown: Countdown, send: (i: number) => Promise<unknown>): Promise<Measurement> {
+async function pump(
+  count: number,
+  context: RunContext,
+  countdown: Countdown,
+  send: (i: number) => Promise<unknown>,
+): Promise<Measurement> {
   const { window, inflight, timeoutMs } = context.config;
   const started = now();
   const cpuStarted = cpuUs();
   const deadline = started + timeoutMs;
   const left = (what: string) => `${what} (${countdown.count}/${count} handled)`;
   for (let from = 0; from < count; from += window) {
-    if (from - countdown.count > inflight) await within(countdown.reached(from - inflight), Math.max(1, deadline - now()), left('in-flight bound'));
+    if (from - countdown.count > inflight)
+      await within(countdown.reached(from - inflight), Math.max(1, deadline - now()), left('in-flight bound'));
     const to = Math.min(count, from + window);
-    const sends: Promise<unknown>[] = new Array(to - from);
+    const sends = new Array<Promise<unknown>>(to - from);
     for (let i = from; i < to; i++) sends[i - from] = send(i);
     await Promise.all(sends);
   }

@@ -50,14 +50,17 @@ async function main(): Promise<void> {
   @Module(
     variant === 'library'
       ? { imports: [EventBusModule.forRoot({ url, service: 'benchhttp' })], controllers: [LibraryCheckout] }
-      : { controllers: [RawCheckout], providers: [{ provide: REDIS, useFactory: () => new Redis(url, { enableAutoPipelining: true }) }] },
+      : {
+          controllers: [RawCheckout],
+          providers: [{ provide: REDIS, useFactory: () => new Redis(url, { enableAutoPipelining: true }) }],
+        },
   )
   class HttpBenchModule {}
 
   const app = await NestFactory.create(HttpBenchModule, { logger: ['error', 'warn'] });
   app.enableShutdownHooks();
   await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address() as { port: number };
+  const address = (app.getHttpServer() as import('node:http').Server).address() as { port: number };
   process.send?.({ port: address.port });
   process.once('disconnect', () => void app.close().then(() => process.exit(0)));
 }

@@ -79,7 +79,14 @@ const VARIANTS = [
 export async function runHttp(context: RunContext, ids: string[]): Promise<HttpResult[]> {
   const { config, admin } = context;
   const variants = VARIANTS.filter((v) => ids.includes(v.id));
-  const results: HttpResult[] = variants.map((v) => ({ id: v.id, label: v.label, reqPerSec: Number.NaN, p50: Number.NaN, p99: Number.NaN, rounds: [] }));
+  const results: HttpResult[] = variants.map((v) => ({
+    id: v.id,
+    label: v.label,
+    reqPerSec: Number.NaN,
+    p50: Number.NaN,
+    p99: Number.NaN,
+    rounds: [],
+  }));
   const apps = new Map<string, App>();
   try {
     for (const v of variants) {
@@ -94,7 +101,14 @@ export async function runHttp(context: RunContext, ids: string[]): Promise<HttpR
         await admin.flushall();
         const r = await drive(apps.get(result.id)!.port, config.httpSeconds, config.httpConnections);
         const reqPerSec = r.requests.total / r.duration;
-        result.rounds.push({ reqPerSec, p50: r.latency.p50, p99: r.latency.p99, requests: r.requests.total, non2xx: r.non2xx, errors: r.errors });
+        result.rounds.push({
+          reqPerSec,
+          p50: r.latency.p50,
+          p99: r.latency.p99,
+          requests: r.requests.total,
+          non2xx: r.non2xx,
+          errors: r.errors,
+        });
         if (r.non2xx > 0 || r.errors > 0 || r.requests.total === 0) {
           result.error = `${r.non2xx} non-2xx responses, ${r.errors} errors (${r.timeouts} timeouts) of ${r.requests.total}`;
         }

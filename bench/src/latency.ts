@@ -133,6 +133,18 @@ export interface LatencySummary {
 export function summarizeLatency(id: string, label: string, rate: number, reps: LatencyResult[], error?: string): LatencySummary {
   const of = (pick: (r: LatencyResult) => number) => (reps.length ? median(reps.map(pick)) : Number.NaN);
   const lossy = reps.filter((r) => r.errors > 0 || r.received < r.sent);
-  const lost = lossy.length ? `${lossy.length} repetition(s) lost or failed messages (${lossy.map((r) => `${r.received}/${r.sent}, ${r.errors} errors`).join('; ')})` : undefined;
-  return { id, label, rate, reps, p50: of((r) => r.p50), p99: of((r) => r.p99), p999: of((r) => r.p999), max: of((r) => r.max), error: error ?? lost };
+  const lost = lossy.length
+    ? `${lossy.length} repetition(s) lost or failed messages (${lossy.map((r) => `${r.received}/${r.sent}, ${r.errors} errors`).join('; ')})`
+    : undefined;
+  return {
+    id,
+    label,
+    rate,
+    reps,
+    p50: of((r) => r.p50),
+    p99: of((r) => r.p99),
+    p999: of((r) => r.p999),
+    max: of((r) => r.max),
+    error: error ?? lost,
+  };
 }

@@ -7,7 +7,14 @@ import { loadConfig, selected, type BenchConfig } from './config.js';
 import { consumeVariants } from './consume.js';
 import { e2eVariants } from './e2e.js';
 import { runHttp, type HttpResult } from './http.js';
-import { libraryLatency, rawLatency, summarizeLatency, type LatencyResult, type LatencyRun, type LatencySummary } from './latency.js';
+import {
+  libraryLatency,
+  rawLatency,
+  summarizeLatency,
+  type LatencyResult,
+  type LatencyRun,
+  type LatencySummary,
+} from './latency.js';
 import { runMicro } from './micro.js';
 import { Profiler } from './profiler.js';
 import { publishVariants } from './publish.js';
@@ -91,7 +98,9 @@ async function runLatency(config: BenchConfig, base: Omit<RunContext, 'profiler'
         try {
           const result = await v.run(base, rate);
           reps.get(v.id)!.push(result);
-          line.push(`${v.id} p99 ${result.p99.toFixed(2)} ms${result.received < result.sent ? ` (${result.received}/${result.sent})` : ''}`);
+          line.push(
+            `${v.id} p99 ${result.p99.toFixed(2)} ms${result.received < result.sent ? ` (${result.received}/${result.sent})` : ''}`,
+          );
         } catch (error) {
           errors.set(v.id, (error as Error).message);
           line.push(`${v.id} FAILED`);
@@ -129,8 +138,9 @@ async function main(): Promise<number> {
     const load = () => loadavg().map((n) => Number(n.toFixed(2)));
     const loadAtStart = load();
     console.log(
-      `${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}, ${availableParallelism()} CPUs; ` +
-        `redis-server pid ${server.pid}, 127.0.0.1:${server.port}`,
+      `${Object.entries(versions)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}, ${availableParallelism()} CPUs; ` + `redis-server pid ${server.pid}, 127.0.0.1:${server.port}`,
     );
     console.log(`load average at start: ${loadAtStart.join(' ')} (a busy machine lowers every number; compare within one run)`);
     console.log(
@@ -147,7 +157,9 @@ async function main(): Promise<number> {
     const httpIds = ['http.raw', 'http.library'].filter((id) => selected(config, id));
     let http: HttpResult[] = [];
     if (httpIds.length > 0) {
-      console.log(`http: ${config.httpConnections} connections, ${config.httpSeconds} s per round, ${config.rounds} round(s) ...`);
+      console.log(
+        `http: ${config.httpConnections} connections, ${config.httpSeconds} s per round, ${config.rounds} round(s) ...`,
+      );
       http = await runHttp(base, httpIds);
     }
 
@@ -162,24 +174,33 @@ async function main(): Promise<number> {
     console.log('');
     if (micro.length > 0) {
       console.log('Per-call CPU cost of the steps the library adds (tight loop, ns/op)');
-      for (const { name, nsPerOp } of micro) console.log(`${Math.round(nsPerOp).toLocaleString('en-US').padStart(8)} ns  ${name}`);
+      for (const { name, nsPerOp } of micro)
+        console.log(`${Math.round(nsPerOp).toLocaleString('en-US').padStart(8)} ns  ${name}`);
       console.log('');
     }
     if (rows.length > 0) {
-      console.log(`Throughput, N=${config.count}, ${PAYLOAD_BYTES} B JSON payload (consume: first to N-th delivery handled, entries pre-filled;`);
-      console.log(`e2e: first publish to N-th handled, publisher and handler in this process, at most ${config.inflight} unhandled)`);
+      console.log(
+        `Throughput, N=${config.count}, ${PAYLOAD_BYTES} B JSON payload (consume: first to N-th delivery handled, entries pre-filled;`,
+      );
+      console.log(
+        `e2e: first publish to N-th handled, publisher and handler in this process, at most ${config.inflight} unhandled)`,
+      );
       console.log('vs raw / vs BullMQ / vs Nest: msg/s ratios to the raw, BullMQ and Nest rows of the same phase');
       console.log('node CPU us/msg: CPU time of this Node process per message (user+system, all threads; Redis not included)');
       console.log(throughputTable(rows, config));
       console.log('');
     }
     if (latencies.length > 0) {
-      console.log(`Latency, ${config.seconds} s per repetition, publisher and consumer in this process; percentiles are medians over the repetitions`);
+      console.log(
+        `Latency, ${config.seconds} s per repetition, publisher and consumer in this process; percentiles are medians over the repetitions`,
+      );
       console.log(latencyTable(latencies));
       console.log('');
     }
     if (http.length > 0) {
-      console.log(`HTTP, autocannon in this process, ${config.httpConnections} connections, ${config.httpSeconds} s per round; the app in a child process`);
+      console.log(
+        `HTTP, autocannon in this process, ${config.httpConnections} connections, ${config.httpSeconds} s per round; the app in a child process`,
+      );
       console.log(httpTable(http));
       console.log('');
     }

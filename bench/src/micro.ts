@@ -54,24 +54,42 @@ export async function runMicro(iterations: number): Promise<MicroResult[]> {
   const id = randomUUID();
   const fields = envelopeFields(BENCH_TYPE, 1, jsons[0], BENCH_PRODUCER, id);
   const validate = (payload: object, strict: boolean) =>
-    validateSync(plainToInstance(BenchEvent, payload), { forbidUnknownValues: true, whitelist: strict, forbidNonWhitelisted: strict });
+    validateSync(plainToInstance(BenchEvent, payload), {
+      forbidUnknownValues: true,
+      whitelist: strict,
+      forbidNonWhitelisted: strict,
+    });
   const registry = new Registry();
-  const counter = new Counter({ name: 'c', help: 'h', labelNames: ['stream', 'group', 'type', 'outcome'], registers: [registry] });
+  const counter = new Counter({
+    name: 'c',
+    help: 'h',
+    labelNames: ['stream', 'group', 'type', 'outcome'],
+    registers: [registry],
+  });
   const instance = plainToInstance(BenchEvent, payloads[0]);
 
   const cases: Case[] = [
-    { name: 'validate strict (publish: plainToInstance + validateSync whitelist)', run: (i) => validate(payloads[i & 1023], true) },
+    {
+      name: 'validate strict (publish: plainToInstance + validateSync whitelist)',
+      run: (i) => validate(payloads[i & 1023], true),
+    },
     { name: 'validate tolerant (consume)', run: (i) => validate(payloads[i & 1023], false) },
     { name: '  plainToInstance alone', run: (i) => plainToInstance(BenchEvent, payloads[i & 1023]) },
     { name: '  validateSync alone (tolerant)', run: () => validateSync(instance, { forbidUnknownValues: true }) },
     { name: 'same rules, validator compiled once (hand-written here)', run: (i) => compiledCheck(payloads[i & 1023], true) },
     { name: 'JSON.stringify(payload)', run: (i) => JSON.stringify(payloads[i & 1023]) },
-    { name: 'JSON.parse(data)', run: (i) => JSON.parse(jsons[i & 1023]) },
+    { name: 'JSON.parse(data)', run: (i) => JSON.parse(jsons[i & 1023]) as unknown },
     { name: 'new Date().toISOString()', run: () => new Date().toISOString() },
     { name: 'randomUUID()', run: () => randomUUID() },
-    { name: 'envelopeFields (wire format, incl. date + meta JSON)', run: (i) => envelopeFields(BENCH_TYPE, 1, jsons[i & 1023], BENCH_PRODUCER, id) },
-    { name: 'read type + data, JSON.parse(meta)', run: () => JSON.parse(fields[7]) && envelopeData(fields) },
-    { name: 'prom-client Counter.inc(labels) (metrics.handled)', run: () => counter.inc({ stream: 'bench:{s}', group: 'bench', type: 'bench.event', outcome: 'ack' }) },
+    {
+      name: 'envelopeFields (wire format, incl. date + meta JSON)',
+      run: (i) => envelopeFields(BENCH_TYPE, 1, jsons[i & 1023], BENCH_PRODUCER, id),
+    },
+    { name: 'read type + data, JSON.parse(meta)', run: () => (JSON.parse(fields[7]) as unknown) && envelopeData(fields) },
+    {
+      name: 'prom-client Counter.inc(labels) (metrics.handled)',
+      run: () => counter.inc({ stream: 'bench:{s}', group: 'bench', type: 'bench.event', outcome: 'ack' }),
+    },
   ];
   const results: MicroResult[] = [];
   let sink = 0;

@@ -89,7 +89,9 @@ function summarise(file: string, n: number): void {
     }
   }
   const wall = (profile.endTime - profile.startTime) / 1_000;
-  console.log(`\n=== ${basename(file)}: ${wall.toFixed(0)} ms profiled, ${(total / 1_000).toFixed(0)} ms on CPU in JS thread, ${(idle / 1_000).toFixed(0)} ms idle`);
+  console.log(
+    `\n=== ${basename(file)}: ${wall.toFixed(0)} ms profiled, ${(total / 1_000).toFixed(0)} ms on CPU in JS thread, ${(idle / 1_000).toFixed(0)} ms idle`,
+  );
   console.log(`-- self time by package / file`);
   for (const line of top(area, n, total)) console.log(line);
   console.log(`-- self time by function (top ${n})`);

@@ -20,7 +20,7 @@ async function inWindows(count: number, window: number, send: (i: number) => Pro
   const cpuStarted = cpuUs();
   for (let from = 0; from < count; from += window) {
     const to = Math.min(count, from + window);
-    const inFlight: Promise<unknown>[] = new Array(to - from);
+    const inFlight = new Array<Promise<unknown>>(to - from);
     for (let i = from; i < to; i++) inFlight[i - from] = send(i);
     await Promise.all(inFlight);
   }

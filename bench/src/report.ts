@@ -28,7 +28,10 @@ export function labelOf(variant: ThroughputVariant, config: BenchConfig): string
 function table(header: string[], rows: string[][], alignLeft: number): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (cells: string[]) =>
-    cells.map((cell, c) => (c < alignLeft ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd();
+    cells
+      .map((cell, c) => (c < alignLeft ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -51,7 +54,11 @@ export function throughputTable(rows: ThroughputRow[], config: BenchConfig): str
   const x = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}x` : '');
   const out: string[][] = [];
   for (const row of rows) {
-    const spread = row.error ? row.error : row.rates.length > 1 ? `${int(Math.min(...row.rates))} - ${int(Math.max(...row.rates))}` : '';
+    const spread = row.error
+      ? row.error
+      : row.rates.length > 1
+        ? `${int(Math.min(...row.rates))} - ${int(Math.max(...row.rates))}`
+        : '';
     const { vsRaw, vsBullmq, vsNest } = rowRatios(row, rows);
     out.push([
       row.variant.phase,
@@ -64,7 +71,11 @@ export function throughputTable(rows: ThroughputRow[], config: BenchConfig): str
       x(vsNest),
     ]);
   }
-  return table(['phase', 'variant', 'msg/s (median)', 'min - max of rounds', 'node CPU us/msg', 'vs raw', 'vs BullMQ', 'vs Nest'], out, 2);
+  return table(
+    ['phase', 'variant', 'msg/s (median)', 'min - max of rounds', 'node CPU us/msg', 'vs raw', 'vs BullMQ', 'vs Nest'],
+    out,
+    2,
+  );
 }
 
 export function latencyTable(summaries: LatencySummary[]): string {
@@ -89,24 +100,63 @@ export function latencyTable(summaries: LatencySummary[]): string {
     }
     const raw = atRate.find((s) => s.id === 'latency.raw');
     const lib = atRate.find((s) => s.id === 'latency.library');
-    if (raw && lib) out.push([int(rate), 'ratio library/raw', '', '', ratio(lib.p50, raw.p50), ratio(lib.p99, raw.p99), '', ratio(lib.p999, raw.p999), ratio(lib.max, raw.max)]);
+    if (raw && lib)
+      out.push([
+        int(rate),
+        'ratio library/raw',
+        '',
+        '',
+        ratio(lib.p50, raw.p50),
+        ratio(lib.p99, raw.p99),
+        '',
+        ratio(lib.p999, raw.p999),
+        ratio(lib.max, raw.max),
+      ]);
   }
-  return table(['msg/s', 'end-to-end latency (median of reps)', 'reps', 'received/sent', 'p50 ms', 'p99 ms', 'p99 min - max', 'p99.9 ms', 'max ms'], out, 2);
+  return table(
+    [
+      'msg/s',
+      'end-to-end latency (median of reps)',
+      'reps',
+      'received/sent',
+      'p50 ms',
+      'p99 ms',
+      'p99 min - max',
+      'p99.9 ms',
+      'max ms',
+    ],
+    out,
+    2,
+  );
 }
 
 export function httpTable(results: HttpResult[]): string {
   const out = results.map((r) => [
     r.label,
     int(r.reqPerSec),
-    r.rounds.length > 1 ? `${int(Math.min(...r.rounds.map((x) => x.reqPerSec)))} - ${int(Math.max(...r.rounds.map((x) => x.reqPerSec)))}` : '',
+    r.rounds.length > 1
+      ? `${int(Math.min(...r.rounds.map((x) => x.reqPerSec)))} - ${int(Math.max(...r.rounds.map((x) => x.reqPerSec)))}`
+      : '',
     ms(r.p50),
     ms(r.p99),
     r.error ? `FAILED: ${r.error}` : `${r.rounds.reduce((n, x) => n + x.requests, 0)}`,
   ]);
   const raw = results.find((r) => r.id === 'http.raw');
   const lib = results.find((r) => r.id === 'http.library');
-  if (raw && lib) out.push(['ratio library/raw', ratio(lib.reqPerSec, raw.reqPerSec), '', ratio(lib.p50, raw.p50), ratio(lib.p99, raw.p99), '']);
-  return table(['POST /checkout (Nest express, child process)', 'req/s (median)', 'min - max of rounds', 'p50 ms', 'p99 ms', 'requests'], out, 1);
+  if (raw && lib)
+    out.push([
+      'ratio library/raw',
+      ratio(lib.reqPerSec, raw.reqPerSec),
+      '',
+      ratio(lib.p50, raw.p50),
+      ratio(lib.p99, raw.p99),
+      '',
+    ]);
+  return table(
+    ['POST /checkout (Nest express, child process)', 'req/s (median)', 'min - max of rounds', 'p50 ms', 'p99 ms', 'requests'],
+    out,
+    1,
+  );
 }
 
 export function targetsTable(targets: Target[]): string {

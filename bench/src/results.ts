@@ -44,13 +44,20 @@ export function targets(results: Results): Target[] {
     const raw = results.latency.find((s) => s.rate === r && s.id === 'latency.raw' && !s.error);
     const lib = results.latency.find((s) => s.rate === r && s.id === 'latency.library' && !s.error);
     const reps = lib?.reps.length ?? 0;
-    list.push(target(`latency p99 at ${r} msg/s: library / raw (median of ${reps})`, (lib?.p99 ?? NaN) / (raw?.p99 ?? NaN), '<=', 1.5));
+    list.push(
+      target(`latency p99 at ${r} msg/s: library / raw (median of ${reps})`, (lib?.p99 ?? NaN) / (raw?.p99 ?? NaN), '<=', 1.5),
+    );
   }
   list.push(
     target('publish: library / BullMQ Queue.add (msg/s)', rate('publish.library') / rate('publish.bullmq-add'), '>=', 2.5),
     target('consume: library / BullMQ Worker (msg/s)', rate('consume.library') / rate('consume.bullmq'), '>=', 4),
     target('e2e: library / @nestjs/microservices Redis (msg/s)', rate('e2e.library') / rate('e2e.nest-redis'), '>=', 1.2),
-    target('http POST /checkout: library / raw XADD (req/s)', (http('http.library')?.reqPerSec ?? NaN) / (http('http.raw')?.reqPerSec ?? NaN), '>=', 0.8),
+    target(
+      'http POST /checkout: library / raw XADD (req/s)',
+      (http('http.library')?.reqPerSec ?? NaN) / (http('http.raw')?.reqPerSec ?? NaN),
+      '>=',
+      0.8,
+    ),
   );
   if (results.rss) list.push(target(`rss growth over ${results.rss.count} events`, results.rss.growthMb, '<=', 50, 'MB'));
   return list;
@@ -110,7 +117,10 @@ export function resultsJson(results: Results, config: BenchConfig, meta: Record<
       const raw = results.latency.find((s) => s.rate === rate && s.id === 'latency.raw');
       const lib = results.latency.find((s) => s.rate === rate && s.id === 'latency.library');
       const r = (pick: (s: LatencySummary) => number) => finite(lib && raw ? pick(lib) / pick(raw) : NaN);
-      return { rateMsgPerSec: rate, libraryOverRaw: { p50: r((s) => s.p50), p99: r((s) => s.p99), p999: r((s) => s.p999), max: r((s) => s.max) } };
+      return {
+        rateMsgPerSec: rate,
+        libraryOverRaw: { p50: r((s) => s.p50), p99: r((s) => s.p99), p999: r((s) => s.p999), max: r((s) => s.max) },
+      };
     }),
     http: results.http.map((r) => ({
       id: r.id,

@@ -60,7 +60,11 @@ export async function runRss(context: RunContext): Promise<RssResult> {
     for (let from = 0; from < count; from += config.window) {
       if (now() > deadline) throw new Error(`rss run passed its time bound at ${countdown.count}/${count}`);
       if (from - countdown.count > config.inflight) {
-        await within(countdown.reached(from - config.inflight), Math.max(1, deadline - now()), `rss in-flight bound (${countdown.count}/${count})`);
+        await within(
+          countdown.reached(from - config.inflight),
+          Math.max(1, deadline - now()),
+          `rss in-flight bound (${countdown.count}/${count})`,
+        );
       }
       const to = Math.min(count, from + config.window);
       const sends: Promise<unknown>[] = [];

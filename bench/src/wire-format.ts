@@ -7,7 +7,13 @@ import { randomUUID } from 'node:crypto';
  * Layout 2: four flat fields, `type`, `id`, `data` (the payload as JSON) and `meta`, a JSON array
  * `[layout, version, occurredAt, producer, correlationId, causationId, key]`.
  */
-export function envelopeFields(type: string, version: number, data: string, producer: string, id: string = randomUUID()): string[] {
+export function envelopeFields(
+  type: string,
+  version: number,
+  data: string,
+  producer: string,
+  id: string = randomUUID(),
+): string[] {
   const meta = JSON.stringify([2, version, new Date().toISOString(), producer, id, null, null]);
   return ['type', type, 'id', id, 'data', data, 'meta', meta];
 }

@@ -121,7 +121,11 @@ describe('atomic step (effect + dedupe record + events, one script)', () => {
       events: [emit(CounterRaised, { account: 'a-1', by: 0 })],
     });
     await expect(invalid).rejects.toBeInstanceOf(EventValidationError);
-    const crossSlot = publisher.runAtomic(raise, { dedupeKey: 'steps:{other}:done:r-4', keys: [COUNTER, VERSION], args: ['0', 1] });
+    const crossSlot = publisher.runAtomic(raise, {
+      dedupeKey: 'steps:{other}:done:r-4',
+      keys: [COUNTER, VERSION],
+      args: ['0', 1],
+    });
     await expect(crossSlot).rejects.toThrow(/one hash tag/);
     expect(await client.dbsize()).toBe(0);
   });
@@ -130,7 +134,10 @@ describe('atomic step (effect + dedupe record + events, one script)', () => {
     const cause = { id: 'order-evt-1', group: 'ledger', correlationId: 'conversation-1' };
     const { eventIds } = await run('steps:{acct}:done:r-5', '0', 1, cause);
     expect(eventIds).toEqual([causedEventId(cause, 0, 'counter.raised')]);
-    await publisher.publishCaused([emit(CounterRaised, { account: 'a-1', by: 1 }), emit(CounterRaised, { account: 'a-1', by: 2 })], cause);
+    await publisher.publishCaused(
+      [emit(CounterRaised, { account: 'a-1', by: 1 }), emit(CounterRaised, { account: 'a-1', by: 2 })],
+      cause,
+    );
     const written = await entries();
     expect(written.map((e) => e.id)).toEqual([eventIds[0], eventIds[0], causedEventId(cause, 1, 'counter.raised')]);
     expect(written.every((e) => e.correlationId === 'conversation-1' && e.causationId === 'order-evt-1')).toBe(true);
@@ -148,7 +155,9 @@ describe('atomic step (effect + dedupe record + events, one script)', () => {
     expect((await entries())[0]).toMatchObject({ id: published.id, key: 'a-9', correlationId: 'conv-9' });
     await expect(publisher.publish(CounterRaised, { by: 1 } as CounterRaised)).rejects.toBeInstanceOf(EventValidationError);
     await expect(publisher.publish(CounterRaised, { account: 'a-9', by: 1 }, { id: 'bad\nid' })).rejects.toThrow(/options.id/);
-    await expect(publisher.publish(CounterRaised, { account: 'a-9', by: 1 }, { correlationId: '' })).rejects.toThrow(/options.correlationId/);
+    await expect(publisher.publish(CounterRaised, { account: 'a-9', by: 1 }, { correlationId: '' })).rejects.toThrow(
+      /options.correlationId/,
+    );
     expect(await client.xlen(STREAM)).toBe(1);
   });
 });

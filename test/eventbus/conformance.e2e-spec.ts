@@ -124,23 +124,44 @@ describe('event bus conformance', () => {
     const poison = await publisher.publish(PingSent, { name: 'poison', seq: 0 });
     const ids = await publishPings(publisher, 30, 1);
     await client.xadd(PING_STREAM, '*', 'type', 'ping.sent', 'garbage', 'yes');
-    await client.xadd(PING_STREAM, '*', ...encodeEnvelope({
-      id: 'bad-schema', type: 'ping.sent', version: 1, data: '{"name":5,"seq":-1}',
-      occurredAt: new Date().toISOString(), producer: 'test', correlationId: 'bad-schema',
-    }));
+    await client.xadd(
+      PING_STREAM,
+      '*',
+      ...encodeEnvelope({
+        id: 'bad-schema',
+        type: 'ping.sent',
+        version: 1,
+        data: '{"name":5,"seq":-1}',
+        occurredAt: new Date().toISOString(),
+        producer: 'test',
+        correlationId: 'bad-schema',
+      }),
+    );
     const after = await publishPings(publisher, 5, 100);
 
-    await waitFor(async () => (await client.xlen(deadLetterStream(PING_STREAM, 'strict'))) === 3, { description: '3 dead letters' });
+    await waitFor(async () => (await client.xlen(deadLetterStream(PING_STREAM, 'strict'))) === 3, {
+      description: '3 dead letters',
+    });
     await waitFor(() => deliveries.length >= 35, { description: 'the 35 good events' });
     exactlyOnce(deliveries, [...ids, ...after]);
     const dead = await client.xrange(deadLetterStream(PING_STREAM, 'strict'), '-', '+');
     const reasons = dead.map(([, fields]) => fields[fields.indexOf('deadLetter.reason') + 1]).sort();
     expect(reasons).toEqual(['handler-failed', 'invalid', 'undecodable']);
     const failed = dead.find(([, fields]) => fields.includes(poison.id))![1];
-    expect(failed).toEqual(expect.arrayContaining([
-      'deadLetter.stream', PING_STREAM, 'deadLetter.entryId', poison.entryId, 'deadLetter.group', 'strict',
-      'deadLetter.deliveries', '3', 'deadLetter.error', 'cannot handle poison',
-    ]));
+    expect(failed).toEqual(
+      expect.arrayContaining([
+        'deadLetter.stream',
+        PING_STREAM,
+        'deadLetter.entryId',
+        poison.entryId,
+        'deadLetter.group',
+        'strict',
+        'deadLetter.deliveries',
+        '3',
+        'deadLetter.error',
+        'cannot handle poison',
+      ]),
+    );
     const pending = (await client.xpending(PING_STREAM, 'strict')) as [number, ...unknown[]];
     expect(pending[0]).toBe(0);
   });
@@ -175,13 +196,16 @@ describe('event bus conformance', () => {
       const before = await publishPings(publisher, 20);
       await waitFor(() => deliveries.length >= 20, { description: 'before the restart' });
       await durable.restart();
-      const after = await waitFor(async () => {
-        try {
-          return await publishPings(publisher, 20, 20);
-        } catch {
-          return undefined;
-        }
-      }, { description: 'publishing again after the restart', timeoutMs: 20_000, intervalMs: 200 });
+      const after = await waitFor(
+        async () => {
+          try {
+            return await publishPings(publisher, 20, 20);
+          } catch {
+            return undefined;
+          }
+        },
+        { description: 'publishing again after the restart', timeoutMs: 20_000, intervalMs: 200 },
+      );
       await waitFor(() => deliveries.length >= 40, { description: 'after the restart', timeoutMs: 20_000 });
       exactlyOnce(deliveries, [...before, ...after]);
     } finally {
@@ -241,14 +265,16 @@ describe('event bus conformance', () => {
     const { publisher } = await producer();
     await publisher.publish(PingSent, { name: 'hang', seq: 0 });
     const ids = await publishPings(publisher, 3, 1);
-    await waitFor(async () => (await client.xlen(deadLetterStream(PING_STREAM, 'patient'))) === 1, { description: 'dead-lettered' });
+    await waitFor(async () => (await client.xlen(deadLetterStream(PING_STREAM, 'patient'))) === 1, {
+      description: 'dead-lettered',
+    });
     expect(attempts).toBe(3);
     const [[, fields]] = await client.xrange(deadLetterStream(PING_STREAM, 'patient'), '-', '+');
     expect(fields[fields.indexOf('deadLetter.error') + 1]).toMatch(/did not finish within 100 ms/);
     exactlyOnce(deliveries, ids);
   });
 
-  it('keeps a slow handler\'s entry from being claimed by another live consumer', async () => {
+  it("keeps a slow handler's entry from being claimed by another live consumer", async () => {
     const deliveries: Delivery[] = [];
     const attempts = new Map<string, number>();
     const slow = async (event: PingSent, context: { id: string }) => {
@@ -285,7 +311,10 @@ describe('event bus conformance', () => {
 
   it('reports lag and pending per group, counting entries itself when Redis cannot', async () => {
     // The observer app declares two groups it does not read itself: nobody consumes for them.
-    const instance = await bus({ url: redis.url, service: 'observer', topology: [{ stream: PING_STREAM, groups: ['watcher', 'never-started'] }] }, []);
+    const instance = await bus(
+      { url: redis.url, service: 'observer', topology: [{ stream: PING_STREAM, groups: ['watcher', 'never-started'] }] },
+      [],
+    );
     const ids = await publishPings((await producer()).publisher, 6);
     await client.xreadgroup('GROUP', 'watcher', 'w1', 'COUNT', 2, 'STREAMS', PING_STREAM, '>');
     const lag = instance.app.get(StreamLagService);
@@ -305,7 +334,15 @@ describe('event bus conformance', () => {
 
   it('applies an ioredis keyPrefix to every stream command', async () => {
     const deliveries: Delivery[] = [];
-    await bus({ url: redis.url, service: 'prefixed', redis: { keyPrefix: 'tenant-a:' }, topology: [{ stream: PING_STREAM, groups: ['prefixed', 'idle'] }] }, deliveries);
+    await bus(
+      {
+        url: redis.url,
+        service: 'prefixed',
+        redis: { keyPrefix: 'tenant-a:' },
+        topology: [{ stream: PING_STREAM, groups: ['prefixed', 'idle'] }],
+      },
+      deliveries,
+    );
     const { publisher } = await bus({ url: redis.url, service: 'producer', redis: { keyPrefix: 'tenant-a:' } }, []);
     const ids = await publishPings(publisher, 10);
     await waitFor(() => deliveries.length >= 10, { description: 'prefixed delivery' });

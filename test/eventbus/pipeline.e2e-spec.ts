@@ -61,18 +61,22 @@ describe('consumer pipeline', () => {
     const running = new Map<string, number>();
     let overlapAcrossKeys = 0;
     let overlapWithinKey = 0;
-    await bus({ url: redis.url, service: 'ordered', batchSize: 50, retryBaseMs: 20, retryMaxMs: 40 }, deliveries, async (event, _context, attempt) => {
-      const key = event.name;
-      if ((running.get(key) ?? 0) > 0) overlapWithinKey += 1;
-      running.set(key, (running.get(key) ?? 0) + 1);
-      if ([...running.values()].filter((n) => n > 0).length > 1) overlapAcrossKeys += 1;
-      try {
-        await sleep(1 + (event.seq % 4));
-        if (event.seq % 10 === 3 && attempt === 1) throw new Error(`first attempt of ${key}#${event.seq} fails`);
-      } finally {
-        running.set(key, running.get(key)! - 1);
-      }
-    });
+    await bus(
+      { url: redis.url, service: 'ordered', batchSize: 50, retryBaseMs: 20, retryMaxMs: 40 },
+      deliveries,
+      async (event, _context, attempt) => {
+        const key = event.name;
+        if ((running.get(key) ?? 0) > 0) overlapWithinKey += 1;
+        running.set(key, (running.get(key) ?? 0) + 1);
+        if ([...running.values()].filter((n) => n > 0).length > 1) overlapAcrossKeys += 1;
+        try {
+          await sleep(1 + (event.seq % 4));
+          if (event.seq % 10 === 3 && attempt === 1) throw new Error(`first attempt of ${key}#${event.seq} fails`);
+        } finally {
+          running.set(key, running.get(key)! - 1);
+        }
+      },
+    );
     const { publisher } = await producer();
     const keys = ['order-a', 'order-b', 'order-c', 'order-d'];
     for (let seq = 0; seq < 40; seq++) {
@@ -90,13 +94,35 @@ describe('consumer pipeline', () => {
   it('handles entries written in the previous envelope layout (one field per metadata item)', async () => {
     const deliveries: Delivery[] = [];
     await bus({ url: redis.url, service: 'upgraded' }, deliveries);
-    const entryId = await client.xadd(PING_STREAM, '*',
-      'id', 'layout-1-event', 'type', 'ping.sent', 'version', '1', 'data', '{"name":"old","seq":7}',
-      'occurredAt', '2026-11-20T10:00:00.000Z', 'producer', 'previous-version', 'correlationId', 'corr-old', 'causationId', 'cause-old');
+    const entryId = await client.xadd(
+      PING_STREAM,
+      '*',
+      'id',
+      'layout-1-event',
+      'type',
+      'ping.sent',
+      'version',
+      '1',
+      'data',
+      '{"name":"old","seq":7}',
+      'occurredAt',
+      '2026-11-20T10:00:00.000Z',
+      'producer',
+      'previous-version',
+      'correlationId',
+      'corr-old',
+      'causationId',
+      'cause-old',
+    );
     await waitFor(() => deliveries.length >= 1, { description: 'the layout 1 entry' });
     expect(deliveries[0].event).toEqual({ name: 'old', seq: 7 });
     expect(deliveries[0].context).toMatchObject({
-      id: 'layout-1-event', entryId, producer: 'previous-version', correlationId: 'corr-old', causationId: 'cause-old', occurredAt: '2026-11-20T10:00:00.000Z',
+      id: 'layout-1-event',
+      entryId,
+      producer: 'previous-version',
+      correlationId: 'corr-old',
+      causationId: 'cause-old',
+      occurredAt: '2026-11-20T10:00:00.000Z',
     });
     expect(await client.xlen(deadLetterStream(PING_STREAM, 'upgraded'))).toBe(0);
   });
@@ -111,9 +137,21 @@ describe('consumer pipeline', () => {
     try {
       await client.call('CLIENT', 'PAUSE', '2000', 'WRITE');
       // Written during the pause (Redis holds the XADD until it ends), read by the consumer's paused read.
-      const fields = encodeEnvelope({ id: 'during-pause', type: 'ping.sent', version: 1, data: '{"name":"paused","seq":0}', occurredAt: new Date().toISOString(), producer: 'test', correlationId: 'during-pause', key: 'paused' });
+      const fields = encodeEnvelope({
+        id: 'during-pause',
+        type: 'ping.sent',
+        version: 1,
+        data: '{"name":"paused","seq":0}',
+        occurredAt: new Date().toISOString(),
+        producer: 'test',
+        correlationId: 'during-pause',
+        key: 'paused',
+      });
       await writer.xadd(PING_STREAM, '*', ...fields);
-      await waitFor(() => deliveries.length >= 1, { description: 'delivered right after the pause, not after the claim period', timeoutMs: 8_000 });
+      await waitFor(() => deliveries.length >= 1, {
+        description: 'delivered right after the pause, not after the claim period',
+        timeoutMs: 8_000,
+      });
       expect(idsOf(deliveries)).toEqual(['during-pause']);
     } finally {
       writer.disconnect();
@@ -126,21 +164,30 @@ describe('consumer pipeline', () => {
     let refusals = 0;
     let outOfMemory!: () => void;
     const redisFull = new Promise<void>((resolve) => (outOfMemory = resolve));
-    await bus({ url: redis.url, service: 'patient', maxDeliveries: 2, retryBaseMs: 10, retryMaxMs: 20 }, deliveries, async (event) => {
-      await redisFull; // every handler meets the refusal, however fast it got its entry
-      try {
-        await client.set(`effect:${event.seq}`, 'done');
-      } catch (error) {
-        refusals += 1;
-        throw error;
-      }
-    });
+    await bus(
+      { url: redis.url, service: 'patient', maxDeliveries: 2, retryBaseMs: 10, retryMaxMs: 20 },
+      deliveries,
+      async (event) => {
+        await redisFull; // every handler meets the refusal, however fast it got its entry
+        try {
+          await client.set(`effect:${event.seq}`, 'done');
+        } catch (error) {
+          refusals += 1;
+          throw error;
+        }
+      },
+    );
     const { publisher } = await producer();
     // Published before Redis refuses writes (publishing would be refused too).
-    const ids = await Promise.all([0, 1, 2].map(async (seq) => (await publisher.publish(PingSent, { name: `oom-${seq}`, seq })).id));
+    const ids = await Promise.all(
+      [0, 1, 2].map(async (seq) => (await publisher.publish(PingSent, { name: `oom-${seq}`, seq })).id),
+    );
     await client.config('SET', 'maxmemory', '1');
     outOfMemory();
-    await waitFor(() => refusals >= 10, { description: 'handlers refused by Redis many times (well past maxDeliveries)', timeoutMs: 10_000 });
+    await waitFor(() => refusals >= 10, {
+      description: 'handlers refused by Redis many times (well past maxDeliveries)',
+      timeoutMs: 10_000,
+    });
     await client.config('SET', 'maxmemory', '0');
     await waitFor(() => deliveries.length >= 3, { description: 'all handled once Redis takes writes again', timeoutMs: 10_000 });
     expect(new Set(idsOf(deliveries))).toEqual(new Set(ids));
@@ -164,16 +211,20 @@ describe('consumer pipeline', () => {
     expect(owner).toBe('rescuer');
   });
 
-  it('aborts the handler\'s signal when it times out, and dead-letters at once what the handler calls unrecoverable', async () => {
+  it("aborts the handler's signal when it times out, and dead-letters at once what the handler calls unrecoverable", async () => {
     const deliveries: Delivery[] = [];
     const reasons: unknown[] = [];
-    await bus({ url: redis.url, service: 'signalled', handlerTimeoutMs: 100, maxDeliveries: 5, retryBaseMs: 10, retryMaxMs: 20 }, deliveries, async (event, context) => {
-      if (event.name === 'refuse') throw new UnrecoverableEventError('this order can never be served');
-      if (event.name !== 'slow' || context.deliveries > 1) return;
-      await new Promise<void>((resolve) => context.signal.addEventListener('abort', () => resolve(), { once: true }));
-      reasons.push(context.signal.reason);
-      throw context.signal.reason;
-    });
+    await bus(
+      { url: redis.url, service: 'signalled', handlerTimeoutMs: 100, maxDeliveries: 5, retryBaseMs: 10, retryMaxMs: 20 },
+      deliveries,
+      async (event, context) => {
+        if (event.name === 'refuse') throw new UnrecoverableEventError('this order can never be served');
+        if (event.name !== 'slow' || context.deliveries > 1) return;
+        await new Promise<void>((resolve) => context.signal.addEventListener('abort', () => resolve(), { once: true }));
+        reasons.push(context.signal.reason);
+        throw context.signal.reason;
+      },
+    );
     const { publisher } = await producer();
     const slow = await publisher.publish(PingSent, { name: 'slow', seq: 0 });
     const refused = await publisher.publish(PingSent, { name: 'refuse', seq: 1 });
@@ -182,8 +233,12 @@ describe('consumer pipeline', () => {
     expect(deliveries[0].context.deliveries).toBe(2);
     expect(reasons).toHaveLength(1);
     expect(String(reasons[0])).toMatch(/did not finish within 100 ms/);
-    await waitFor(async () => (await client.xlen(deadLetterStream(PING_STREAM, 'signalled'))) === 1, { description: 'refused one dead-lettered' });
+    await waitFor(async () => (await client.xlen(deadLetterStream(PING_STREAM, 'signalled'))) === 1, {
+      description: 'refused one dead-lettered',
+    });
     const [[, fields]] = await client.xrange(deadLetterStream(PING_STREAM, 'signalled'), '-', '+');
-    expect(fields).toEqual(expect.arrayContaining(['id', refused.id, 'deadLetter.reason', 'unrecoverable', 'deadLetter.deliveries', '1']));
+    expect(fields).toEqual(
+      expect.arrayContaining(['id', refused.id, 'deadLetter.reason', 'unrecoverable', 'deadLetter.deliveries', '1']),
+    );
   });
 });

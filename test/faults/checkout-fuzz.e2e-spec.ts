@@ -40,24 +40,44 @@ function fuzzer(random: () => number) {
   /** A body with one to three defects, each of which alone makes it invalid. */
   return (): { raw: string; contentType: string } => {
     const kind = Math.floor(random() * 8);
-    if (kind === 0) return { raw: pick(['{', '{"customerId":', 'null', '[]', '"x"', '12', 'customerId=c-1', '{"a":1}}', '']), contentType: 'application/json' };
-    if (kind === 1) return { raw: JSON.stringify({ customerId: 'c-1', items: [validLine()] }), contentType: pick(['text/plain', 'application/x-www-form-urlencoded']) };
+    if (kind === 0)
+      return {
+        raw: pick(['{', '{"customerId":', 'null', '[]', '"x"', '12', 'customerId=c-1', '{"a":1}}', '']),
+        contentType: 'application/json',
+      };
+    if (kind === 1)
+      return {
+        raw: JSON.stringify({ customerId: 'c-1', items: [validLine()] }),
+        contentType: pick(['text/plain', 'application/x-www-form-urlencoded']),
+      };
     const body: Record<string, Json> = { customerId: 'c-1', items: [validLine(), validLine()] };
     const line = (body.items as Record<string, Json>[])[Math.floor(random() * 2)];
     const defects = 1 + Math.floor(random() * 3);
     for (let d = 0; d < defects; d++) {
       switch (pick(['customerId', 'items', 'line', 'missing', 'extra', 'lineExtra', 'tooMany'] as const)) {
-        case 'customerId': body.customerId = pick(INVALID.customerId); break;
-        case 'items': body.items = pick(INVALID.items); break;
+        case 'customerId':
+          body.customerId = pick(INVALID.customerId);
+          break;
+        case 'items':
+          body.items = pick(INVALID.items);
+          break;
         case 'line': {
           const field = pick(['sku', 'quantity', 'unitPrice'] as const);
           line[field] = pick(INVALID[field]);
           break;
         }
-        case 'missing': delete body[pick(['customerId', 'items'])]; break;
-        case 'extra': body[pick(['total', 'orderId', 'status', 'isAdmin', 'constructor'])] = pick(JUNK); break;
-        case 'lineExtra': line[pick(['discount', 'price', 'qty'])] = pick(JUNK); break;
-        case 'tooMany': body.items = Array.from({ length: 101 }, validLine); break;
+        case 'missing':
+          delete body[pick(['customerId', 'items'])];
+          break;
+        case 'extra':
+          body[pick(['total', 'orderId', 'status', 'isAdmin', 'constructor'])] = pick(JUNK);
+          break;
+        case 'lineExtra':
+          line[pick(['discount', 'price', 'qty'])] = pick(JUNK);
+          break;
+        case 'tooMany':
+          body.items = Array.from({ length: 101 }, validLine);
+          break;
       }
     }
     return { raw: JSON.stringify(body), contentType: 'application/json' };
@@ -77,7 +97,10 @@ describe('malformed checkout bodies', () => {
     const bodies = Array.from({ length: BODIES }, next);
     const lengthBefore = await redis.client.xlen(ORDERS_STREAM);
     const answers = await runPool(bodies, 8, async ({ raw, contentType }) => {
-      const response = await request('POST', `${checkout.url}/checkout`, { rawBody: raw, headers: { 'content-type': contentType } });
+      const response = await request('POST', `${checkout.url}/checkout`, {
+        rawBody: raw,
+        headers: { 'content-type': contentType },
+      });
       return { status: response.status, raw, text: response.text };
     });
     const notClientErrors = answers.filter(({ status }) => status < 400 || status >= 500);
@@ -85,7 +108,10 @@ describe('malformed checkout bodies', () => {
     expect(answers.every(({ text }) => text.includes('message'))).toBe(true);
     expect(await redis.client.xlen(ORDERS_STREAM)).toBe(lengthBefore);
     expect(await scanKeys(redis.client, 'checkout:*')).toEqual([]);
-    const counts = answers.reduce<Record<number, number>>((acc, { status }) => ({ ...acc, [status]: (acc[status] ?? 0) + 1 }), {});
+    const counts = answers.reduce<Record<number, number>>(
+      (acc, { status }) => ({ ...acc, [status]: (acc[status] ?? 0) + 1 }),
+      {},
+    );
     console.log(`fuzz: ${BODIES} bodies, statuses ${JSON.stringify(counts)}`);
   });
 });

@@ -38,7 +38,7 @@ describe('kill -9 of one stock instance during a burst', () => {
       if (index === 400) {
         killedAfter = index;
         await victim.kill9();
-        heldByVictim = ((await redis.client.xpending(ORDERS_STREAM, 'stock', '-', '+', 1_000, 'stock-victim')) as unknown[]).length;
+        heldByVictim = (await redis.client.xpending(ORDERS_STREAM, 'stock', '-', '+', 1_000, 'stock-victim')).length;
       }
       const response = await postJson<CheckoutAccepted>(`${checkout.url}/checkout`, {
         customerId: `c-${index}`,
@@ -52,14 +52,18 @@ describe('kill -9 of one stock instance during a burst', () => {
     expect(killedAfter).toBe(400);
     expect(statuses.filter((status) => status !== 202)).toEqual([]);
 
-    await eventually('every order reserved, nothing pending', async () => {
-      const outcomes = await scanKeys(redis.client, 'stock:{stock}:order:*');
-      return outcomes.length === ORDERS && (await pendingCount(redis.client, ORDERS_STREAM, 'stock')) === 0;
-    }, 60_000);
+    await eventually(
+      'every order reserved, nothing pending',
+      async () => {
+        const outcomes = await scanKeys(redis.client, 'stock:{stock}:order:*');
+        return outcomes.length === ORDERS && (await pendingCount(redis.client, ORDERS_STREAM, 'stock')) === 0;
+      },
+      60_000,
+    );
 
     // What the victim held when it died was claimed by the survivor, not lost.
     if (heldByVictim > 0) expect(survivor.output()).toMatch(/Claimed \d+ entries/);
-    expect(((await redis.client.xpending(ORDERS_STREAM, 'stock', '-', '+', 1_000, 'stock-victim')) as unknown[]).length).toBe(0);
+    expect((await redis.client.xpending(ORDERS_STREAM, 'stock', '-', '+', 1_000, 'stock-victim')).length).toBe(0);
     console.log(`kill -9 burst: ${ORDERS} orders, victim held ${heldByVictim} entries when killed`);
 
     const expectedA = INITIAL - quantities.reduce((sum, [a]) => sum + a, 0);

@@ -51,15 +51,25 @@ describe('poison entries, dead letters and redrive', () => {
     const failing = await order(broken);
     const [template] = await readStream(redis.client, ORDERS_STREAM);
     await redis.client.xadd(ORDERS_STREAM, '*', ...Object.entries({ ...template.fields, id: 'not-json', data: '{oops' }).flat());
-    await redis.client.xadd(ORDERS_STREAM, '*', ...Object.entries({ ...template.fields, id: 'bad-schema', data: '{"orderId":7}' }).flat());
+    await redis.client.xadd(
+      ORDERS_STREAM,
+      '*',
+      ...Object.entries({ ...template.fields, id: 'bad-schema', data: '{"orderId":7}' }).flat(),
+    );
     await Promise.all(Array.from({ length: 10 }, () => order(good)));
 
-    await eventually('the 10 good orders applied', async () =>
-      (await getJson<StockLevel>(`${stock.url}/stock/${good}`)).body.available === 90);
-    const listed = await eventually('three dead letters', async () => {
-      const response = await admin('GET');
-      return response.body.deadLetters?.length === 3 ? response.body.deadLetters : undefined;
-    }, 30_000);
+    await eventually(
+      'the 10 good orders applied',
+      async () => (await getJson<StockLevel>(`${stock.url}/stock/${good}`)).body.available === 90,
+    );
+    const listed = await eventually(
+      'three dead letters',
+      async () => {
+        const response = await admin('GET');
+        return response.body.deadLetters?.length === 3 ? response.body.deadLetters : undefined;
+      },
+      30_000,
+    );
     const byReason = Object.fromEntries(listed.map((d) => [d.reason, d]));
     expect(Object.keys(byReason).sort()).toEqual(['handler-failed', 'invalid', 'undecodable']);
     expect(byReason['handler-failed']).toMatchObject({ deliveries: 3, fields: { id: failing.eventId, type: 'order.approved' } });
@@ -67,7 +77,9 @@ describe('poison entries, dead letters and redrive', () => {
     expect(byReason['undecodable'].fields.id).toBe('not-json');
     expect(byReason['invalid'].error).toMatch(/customerId/);
     expect(await pendingCount(redis.client, ORDERS_STREAM, 'stock')).toBe(0);
-    const lag = await getJson<{ streams: { stream: string; groups: { group: string; deadLetters: number }[] }[] }>(`${checkout.url}/streams/lag`);
+    const lag = await getJson<{ streams: { stream: string; groups: { group: string; deadLetters: number }[] }[] }>(
+      `${checkout.url}/streams/lag`,
+    );
     const orders = lag.body.streams.find((s) => s.stream === ORDERS_STREAM)!;
     expect(orders.groups.find((g) => g.group === 'stock')!.deadLetters).toBe(3);
     expect(orders.groups.find((g) => g.group === 'invoice')!.deadLetters).toBe(2);
@@ -78,7 +90,10 @@ describe('poison entries, dead letters and redrive', () => {
     expect((await request('GET', `${checkout.url}${ADMIN}`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(403);
     expect((await admin('POST', '/1-0/redrive')).status).toBe(404);
     expect((await admin('GET', '?after=nonsense')).status).toBe(400);
-    expect((await request('GET', `${stock.url}/admin/dead-letters/nope/stock`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
+    expect(
+      (await request('GET', `${stock.url}/admin/dead-letters/nope/stock`, { headers: { authorization: `Bearer ${TOKEN}` } }))
+        .status,
+    ).toBe(404);
 
     // Repair the data, redrive the handler failure: stock applies it; invoice does not see it again.
     await redis.client.del(`stock:{stock}:sku:${broken}`);
@@ -87,8 +102,10 @@ describe('poison entries, dead letters and redrive', () => {
     const redrive = await admin('POST', `/${byReason['handler-failed'].id}/redrive`);
     expect(redrive.status).toBe(201);
     expect(redrive.body.redriven).toBe(1);
-    await eventually('redriven order applied', async () =>
-      (await getJson<StockLevel>(`${stock.url}/stock/${broken}`)).body.available === 4);
+    await eventually(
+      'redriven order applied',
+      async () => (await getJson<StockLevel>(`${stock.url}/stock/${broken}`)).body.available === 4,
+    );
     expect(await redis.client.xlen(INVOICES_STREAM)).toBe(invoicesBefore);
 
     const deleted = await admin('DELETE', `/${byReason['undecodable'].id}`);

@@ -27,29 +27,37 @@ describe('Redis stopped and restarted during a burst', () => {
 
     let outage: Promise<void> | undefined;
     let recovered: Promise<unknown> | undefined;
-    const results = await runPool(Array.from({ length: ORDERS }, (_, i) => i), 8, async (index) => {
-      if (index === 100) {
-        outage = (async () => {
-          await redis.server.stop();
-          await sleep(1_500);
-          await redis.server.restart();
-        })();
-      }
-      if (index >= 250) {
-        // Later clients come after Redis is back and checkout says it is healthy again.
-        recovered ??= outage!.then(() =>
-          eventually('checkout healthy again', async () => (await getJson(`${apps.checkout.url}/health`)).status === 200),
+    const results = await runPool(
+      Array.from({ length: ORDERS }, (_, i) => i),
+      8,
+      async (index) => {
+        if (index === 100) {
+          outage = (async () => {
+            await redis.server.stop();
+            await sleep(1_500);
+            await redis.server.restart();
+          })();
+        }
+        if (index >= 250) {
+          // Later clients come after Redis is back and checkout says it is healthy again.
+          recovered ??= outage!.then(() =>
+            eventually('checkout healthy again', async () => (await getJson(`${apps.checkout.url}/health`)).status === 200),
+          );
+          await recovered;
+        }
+        const started = Date.now();
+        const response = await postJson<CheckoutAccepted>(
+          `${apps.checkout.url}/checkout`,
+          {
+            customerId: `c-${index}`,
+            items: [{ sku, quantity: 1 + (index % 4), unitPrice: 3 }],
+          },
+          { timeoutMs: 10_000 },
         );
-        await recovered;
-      }
-      const started = Date.now();
-      const response = await postJson<CheckoutAccepted>(`${apps.checkout.url}/checkout`, {
-        customerId: `c-${index}`,
-        items: [{ sku, quantity: 1 + (index % 4), unitPrice: 3 }],
-      }, { timeoutMs: 10_000 });
-      const body = response.body as Partial<CheckoutAccepted> & { outcome?: string };
-      return { index, status: response.status, orderId: body?.orderId, outcome: body?.outcome, ms: Date.now() - started };
-    });
+        const body = response.body as Partial<CheckoutAccepted> & { outcome?: string };
+        return { index, status: response.status, orderId: body?.orderId, outcome: body?.outcome, ms: Date.now() - started };
+      },
+    );
     await outage;
 
     const accepted = results.filter((r) => r.status === 202);
@@ -61,14 +69,18 @@ describe('Redis stopped and restarted during a burst', () => {
 
     // redis.client connects on first use, i.e. here, after the outage.
     const { client } = redis;
-    await eventually('every accepted order fully processed', async () => {
-      for (const { orderId } of accepted) {
-        const order = await getJson<OrderView>(`${apps.checkout.url}/orders/${orderId}`);
-        const { stock, invoice, distribution } = order.body.progress;
-        if (stock !== 'reserved' || invoice !== 'issued' || distribution !== 'picking') return false;
-      }
-      return true;
-    }, 60_000);
+    await eventually(
+      'every accepted order fully processed',
+      async () => {
+        for (const { orderId } of accepted) {
+          const order = await getJson<OrderView>(`${apps.checkout.url}/orders/${orderId}`);
+          const { stock, invoice, distribution } = order.body.progress;
+          if (stock !== 'reserved' || invoice !== 'issued' || distribution !== 'picking') return false;
+        }
+        return true;
+      },
+      60_000,
+    );
 
     // Orders in Redis: all accepted ones, plus any whose reply was lost in the outage (the client
     // saw a 503 for an order Redis had executed: an Idempotency-Key retry resolves that case).
@@ -83,14 +95,24 @@ describe('Redis stopped and restarted during a burst', () => {
     const quantityOf = new Map(results.map((r) => [r.orderId, 1 + (r.index % 4)]));
     const orders = await Promise.all(stored.map((id) => getJson<OrderView>(`${apps.checkout.url}/orders/${id}`)));
     const lowered = orders.reduce((sum, o) => sum + o.body.items[0].quantity, 0);
-    expect(lowered).toBe(stored.reduce((sum, id) => sum + (quantityOf.get(id) ?? orders.find((o) => o.body.orderId === id)!.body.items[0].quantity), 0));
-    await eventually('stock lowered once per stored order', async () =>
-      (await getJson<{ available: number }>(`${apps.stock.url}/stock/${sku}`)).body.available === INITIAL - lowered, 30_000);
+    expect(lowered).toBe(
+      stored.reduce(
+        (sum, id) => sum + (quantityOf.get(id) ?? orders.find((o) => o.body.orderId === id)!.body.items[0].quantity),
+        0,
+      ),
+    );
+    await eventually(
+      'stock lowered once per stored order',
+      async () => (await getJson<{ available: number }>(`${apps.stock.url}/stock/${sku}`)).body.available === INITIAL - lowered,
+      30_000,
+    );
 
     const invoices = await scanKeys(client, 'invoice:{invoices}:order:*');
     expect(invoices.length).toBe(stored.length);
     expect(Number(await client.get('invoice:{invoices}:sequence'))).toBe(stored.length);
     expect((await scanKeys(client, 'distribution:{shipments}:order:*')).length).toBe(stored.length);
-    console.log(`Redis restart burst: ${ORDERS} orders, ${accepted.length} accepted (202), ${refused.length} refused (503), ${stored.length - accepted.length} ambiguous`);
+    console.log(
+      `Redis restart burst: ${ORDERS} orders, ${accepted.length} accepted (202), ${refused.length} refused (503), ${stored.length - accepted.length} ambiguous`,
+    );
   });
 });

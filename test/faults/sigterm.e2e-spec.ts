@@ -20,17 +20,26 @@ describe('SIGTERM during processing', () => {
   });
 
   it('exits 0 within 10 s and loses nothing', async () => {
-    const statuses = await runPool(Array.from({ length: ORDERS }, (_, i) => i), 16, async (index) =>
-      (await postJson<CheckoutAccepted>(`${checkout.url}/checkout`, {
-        customerId: `c-${index}`,
-        items: [{ sku: 'SKU-T', quantity: 1, unitPrice: 5 }],
-      })).status,
+    const statuses = await runPool(
+      Array.from({ length: ORDERS }, (_, i) => i),
+      16,
+      async (index) =>
+        (
+          await postJson<CheckoutAccepted>(`${checkout.url}/checkout`, {
+            customerId: `c-${index}`,
+            items: [{ sku: 'SKU-T', quantity: 1, unitPrice: 5 }],
+          })
+        ).status,
     );
     expect(statuses.every((status) => status === 202)).toBe(true);
 
     const env = { EVENTBUS_CONSUMER: 'invoice-1' };
     const first = await startApp('invoice', { redisUrl: redis.url, env });
-    await eventually('invoice has started on the backlog', async () => (await scanKeys(redis.client, 'invoice:{invoices}:order:*')).length > 0, 20_000);
+    await eventually(
+      'invoice has started on the backlog',
+      async () => (await scanKeys(redis.client, 'invoice:{invoices}:order:*')).length > 0,
+      20_000,
+    );
     const issuedBefore = (await scanKeys(redis.client, 'invoice:{invoices}:order:*')).length;
     const stopping = Date.now();
     const code = await first.stop('SIGTERM');
@@ -40,9 +49,13 @@ describe('SIGTERM during processing', () => {
     expect(first.output()).toMatch(/SIGTERM received, shutting down/);
 
     await startApp('invoice', { redisUrl: redis.url, env });
-    await eventually('every order invoiced, nothing pending', async () =>
-      (await scanKeys(redis.client, 'invoice:{invoices}:order:*')).length === ORDERS &&
-      (await pendingCount(redis.client, ORDERS_STREAM, 'invoice')) === 0, 60_000);
+    await eventually(
+      'every order invoiced, nothing pending',
+      async () =>
+        (await scanKeys(redis.client, 'invoice:{invoices}:order:*')).length === ORDERS &&
+        (await pendingCount(redis.client, ORDERS_STREAM, 'invoice')) === 0,
+      60_000,
+    );
     expect(Number(await redis.client.get('invoice:{invoices}:sequence'))).toBe(ORDERS);
     console.log(`SIGTERM: ${issuedBefore}+ of ${ORDERS} invoiced before the signal, exit 0 after ${tookMs} ms`);
   });

@@ -14,12 +14,25 @@ const COMMANDS =
   '+xadd +xreadgroup +xack +xclaim +xautoclaim +xpending +xgroup|create +xgroup|delconsumer ' +
   '+xinfo|stream +xinfo|groups +xinfo|consumers +xrange +xlen +xdel +multi +exec +evalsha +eval ' +
   '+get +mget +set +hset +hget +hgetall +exists +del +decrby +incr';
-const PREFIX: Record<AppName, string> = { checkout: 'checkout', stock: 'stock', invoice: 'invoice', distribution: 'distribution' };
+const PREFIX: Record<AppName, string> = {
+  checkout: 'checkout',
+  stock: 'stock',
+  invoice: 'invoice',
+  distribution: 'distribution',
+};
 const password = (app: AppName) => `${app}-password-0123456789`;
 
 describe('minimal ACL per service', () => {
   const users = (Object.keys(PREFIX) as AppName[]).flatMap((app) => [
-    '--user', app, 'on', `>${password(app)}`, 'resetkeys', '~events:*', `~${PREFIX[app]}:*`, 'resetchannels', '-@all',
+    '--user',
+    app,
+    'on',
+    `>${password(app)}`,
+    'resetkeys',
+    '~events:*',
+    `~${PREFIX[app]}:*`,
+    'resetchannels',
+    '-@all',
     ...COMMANDS.split(' '),
   ]);
   const redis = useRedis({ extraArgs: ['--user', 'default', 'on', 'nopass', '~*', '+@all', ...users] });
@@ -56,7 +69,11 @@ describe('minimal ACL per service', () => {
     } finally {
       asStock.disconnect();
     }
-    const lag = await getJson<{ streams: { stream: string; groups: { pending: number; lag: number }[] }[] }>(`${apps.invoice.url}/streams/lag`);
-    expect(lag.body.streams.find((s) => s.stream === ORDERS_STREAM)!.groups.every((g) => g.pending === 0 && g.lag === 0)).toBe(true);
+    const lag = await getJson<{ streams: { stream: string; groups: { pending: number; lag: number }[] }[] }>(
+      `${apps.invoice.url}/streams/lag`,
+    );
+    expect(lag.body.streams.find((s) => s.stream === ORDERS_STREAM)!.groups.every((g) => g.pending === 0 && g.lag === 0)).toBe(
+      true,
+    );
   });
 });

@@ -52,7 +52,9 @@ const running = new Set<AppProcess>();
 export function appLogs(lines = 30): string {
   const parts: string[] = [];
   for (const app of running) {
-    parts.push(`----- ${app.name} (:${app.port}${app.exited ? ', exited' : ''}) -----\n${app.output().split('\n').slice(-lines).join('\n')}`);
+    parts.push(
+      `----- ${app.name} (:${app.port}${app.exited ? ', exited' : ''}) -----\n${app.output().split('\n').slice(-lines).join('\n')}`,
+    );
   }
   return parts.join('\n');
 }
@@ -160,13 +162,17 @@ export async function startApp(name: AppName, options: StartAppOptions): Promise
     let status: number | undefined;
     for (;;) {
       if (app.exited) {
-        throw new Error(`${name} exited during start-up (code ${String(child.exitCode)}, signal ${String(child.signalCode)}):\n${output.tail(60)}`);
+        throw new Error(
+          `${name} exited during start-up (code ${String(child.exitCode)}, signal ${String(child.signalCode)}):\n${output.tail(60)}`,
+        );
       }
       status = await healthStatus(url);
       if (status === 200) break;
       if (Date.now() > deadline) {
         await stop('SIGKILL');
-        throw new Error(`${name} did not answer GET /health with 200 within ${timeoutMs} ms (last status ${String(status)}):\n${output.tail(60)}`);
+        throw new Error(
+          `${name} did not answer GET /health with 200 within ${timeoutMs} ms (last status ${String(status)}):\n${output.tail(60)}`,
+        );
       }
       await sleep(150);
     }

@@ -19,11 +19,7 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
-export async function request<T = unknown>(
-  method: string,
-  url: string,
-  options: RequestOptions = {},
-): Promise<HttpResponse<T>> {
+export async function request<T = unknown>(method: string, url: string, options: RequestOptions = {}): Promise<HttpResponse<T>> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   let body: string | undefined;
   if (options.json !== undefined) {
@@ -40,7 +36,7 @@ export async function request<T = unknown>(
     signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
   });
   const text = await response.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = text.length > 0 ? JSON.parse(text) : undefined;
   } catch {
@@ -52,17 +48,11 @@ export async function request<T = unknown>(
 export const getJson = <T = unknown>(url: string, options?: RequestOptions): Promise<HttpResponse<T>> =>
   request<T>('GET', url, options);
 
-export const postJson = <T = unknown>(
-  url: string,
-  json: unknown,
-  options: RequestOptions = {},
-): Promise<HttpResponse<T>> => request<T>('POST', url, { ...options, json });
+export const postJson = <T = unknown>(url: string, json: unknown, options: RequestOptions = {}): Promise<HttpResponse<T>> =>
+  request<T>('POST', url, { ...options, json });
 
-export const putJson = <T = unknown>(
-  url: string,
-  json: unknown,
-  options: RequestOptions = {},
-): Promise<HttpResponse<T>> => request<T>('PUT', url, { ...options, json });
+export const putJson = <T = unknown>(url: string, json: unknown, options: RequestOptions = {}): Promise<HttpResponse<T>> =>
+  request<T>('PUT', url, { ...options, json });
 
 export interface WaitForOptions {
   timeoutMs?: number;
@@ -81,14 +71,11 @@ type NotYet = undefined | null | false;
  * value. Errors thrown by the predicate count as "not yet" (the last one is reported). Bounded by
  * `timeoutMs` (default 15 s).
  */
-export async function waitFor<T>(
-  predicate: () => Promise<T | NotYet> | T | NotYet,
-  options: WaitForOptions = {},
-): Promise<T> {
+export async function waitFor<T>(predicate: () => Promise<T | NotYet> | T | NotYet, options: WaitForOptions = {}): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const intervalMs = options.intervalMs ?? 100;
   const deadline = Date.now() + timeoutMs;
-  let lastError: unknown = undefined;
+  let lastError: unknown;
   let lastValue: unknown = undefined;
   for (;;) {
     try {
@@ -102,8 +89,7 @@ export async function waitFor<T>(
     if (Date.now() >= deadline) break;
     await sleep(Math.min(intervalMs, Math.max(0, deadline - Date.now())));
   }
-  const reason =
-    lastError instanceof Error ? `last error: ${lastError.message}` : `last value: ${String(lastValue)}`;
+  const reason = lastError instanceof Error ? `last error: ${lastError.message}` : `last value: ${String(lastValue)}`;
   const extra = options.onTimeout ? `\n${options.onTimeout()}` : '';
   throw new Error(`waitFor timed out after ${timeoutMs} ms: ${options.description ?? 'condition'} (${reason})${extra}`);
 }

@@ -24,7 +24,7 @@ export async function scanKeys(client: Redis, pattern: string): Promise<string[]
 
 /** Number of entries pending (delivered, unacknowledged) for `group` on `stream`. */
 export async function pendingCount(client: Redis, stream: string, group: string): Promise<number> {
-  const summary = (await client.xpending(stream, group)) as unknown[];
+  const summary = await client.xpending(stream, group);
   return Number(summary[0] ?? 0);
 }
 

@@ -91,13 +91,19 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
   let port = 0;
 
   const args = (p: number): string[] => [
-    '--port', String(p),
-    '--bind', '127.0.0.1',
-    '--save', '',
+    '--port',
+    String(p),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
     ...(options.aof ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
-    '--dir', dir,
-    '--daemonize', 'no',
-    '--protected-mode', 'yes',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+    '--protected-mode',
+    'yes',
     ...(options.extraArgs ?? []),
   ];
 
@@ -154,7 +160,7 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
   }
   if (lastError !== undefined) {
     await rm(dir, { recursive: true, force: true });
-    throw lastError;
+    throw lastError instanceof Error ? lastError : new Error('redis-server did not start');
   }
 
   let destroyed = false;

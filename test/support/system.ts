@@ -35,7 +35,9 @@ export async function placeOrder(
   order: CheckoutBody | CheckoutBody['items'] = [{ sku: uniqueSku(), quantity: 1, unitPrice: 1 }],
   headers: Record<string, string> = {},
 ): Promise<CheckoutAccepted> {
-  const res = await postJson<CheckoutAccepted>(`${checkoutUrl}/checkout`, Array.isArray(order) ? orderBody(order) : order, { headers });
+  const res = await postJson<CheckoutAccepted>(`${checkoutUrl}/checkout`, Array.isArray(order) ? orderBody(order) : order, {
+    headers,
+  });
   if (res.status !== 202) {
     throw new Error(`POST ${checkoutUrl}/checkout answered ${res.status}, expected 202 Accepted: ${res.text.slice(0, 500)}`);
   }

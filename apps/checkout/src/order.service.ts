@@ -29,7 +29,13 @@ export class OrderService {
   async place(request: CheckoutRequest, key?: string): Promise<PlacedOrder> {
     const orderId = randomUUID();
     const total = Math.round(request.items.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0) * 100) / 100;
-    const order: OrderRecord = { orderId, customerId: request.customerId, items: request.items, total, createdAt: new Date().toISOString() };
+    const order: OrderRecord = {
+      orderId,
+      customerId: request.customerId,
+      items: request.items,
+      total,
+      createdAt: new Date().toISOString(),
+    };
     const fingerprint = requestFingerprint(request);
     let placed: AtomicResult;
     try {

@@ -45,7 +45,9 @@ export class ShipmentService {
     const { result } = await this.publisher.runAtomic(storeOnce, {
       dedupeKey: shipmentKey(order.orderId),
       args: [JSON.stringify(shipment)],
-      events: [emit(PickingOrderCreated, { orderId: shipment.orderId, pickingOrderId: shipment.pickingOrderId, items: shipment.items })],
+      events: [
+        emit(PickingOrderCreated, { orderId: shipment.orderId, pickingOrderId: shipment.pickingOrderId, items: shipment.items }),
+      ],
       causedBy: cause,
     });
     return JSON.parse(result) as Shipment;

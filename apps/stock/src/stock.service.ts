@@ -6,8 +6,7 @@ import { reserveStock } from './reserve-stock.step.js';
 import { orderOutcomeKey, skuKey } from './stock.keys.js';
 
 export type Reservation =
-  | { status: 'reserved'; lines: StockLine[] }
-  | { status: 'rejected'; lines: StockLine[]; shortages: StockShortage[] };
+  { status: 'reserved'; lines: StockLine[] } | { status: 'rejected'; lines: StockLine[]; shortages: StockShortage[] };
 
 /**
  * Reads before the step is given up on when levels keep changing under it (a busy SKU); the

@@ -102,19 +102,89 @@ const CASES: { cls: EventClass; valid: Json[] }[] = [
 const parsed = (json: string): Json => JSON.parse(json) as Json;
 
 const EDGES: unknown[] = [
-  NaN, Infinity, -Infinity, -0, 0, 1, -1, 2, 1.5, 0.01, 0.001, 9.99, 1e-7, 1.5e-7, 5e-324, 3e-9, 1e308, 1e21,
-  Number.MAX_SAFE_INTEGER + 2, 10_000, 10_001, 1_000_000, 1_000_001, -0.01,
-  '1', '', ' ', 'a b', 'x', 'x'.repeat(40), 'x'.repeat(41), 'x'.repeat(64), 'x'.repeat(65), '😀'.repeat(64), 'e\u0301',
-  'a\uFE0F'.repeat(64), '\uD800', 'EUR', 'eur', '0b5a3a8e-6a5f-4c8e-9f57-6f5b0c1d2e3f', '0b5a3a8e-6a5f-1c8e-9f57-6f5b0c1d2e3f',
-  true, false, null, undefined, [], {}, [[]], [{}], [null], [undefined], [1], ['x'], [line()], [[line()]], [line(), [line()]],
-  [[[line()]]], [stockLine()], [[stockLine()]], [line(), null], [line(), 'x'],
-  Array.from({ length: 101 }, () => line()), { nested: { deeper: [1, 'two', null] } },
-  parsed('{"constructor":1}'), parsed('{"constructor":0}'), parsed('{"constructor":{}}'), parsed('{"__proto__":{"a":1}}'),
-  parsed('{"sku":"SKU-1","quantity":1,"unitPrice":1,"constructor":"x"}'), parsed('{"sku":"SKU-1","quantity":1,"constructor":1}'),
-  parsed('[{"constructor":1}]'), { toString: 1 },
+  NaN,
+  Infinity,
+  -Infinity,
+  -0,
+  0,
+  1,
+  -1,
+  2,
+  1.5,
+  0.01,
+  0.001,
+  9.99,
+  1e-7,
+  1.5e-7,
+  5e-324,
+  3e-9,
+  1e308,
+  1e21,
+  Number.MAX_SAFE_INTEGER + 2,
+  10_000,
+  10_001,
+  1_000_000,
+  1_000_001,
+  -0.01,
+  '1',
+  '',
+  ' ',
+  'a b',
+  'x',
+  'x'.repeat(40),
+  'x'.repeat(41),
+  'x'.repeat(64),
+  'x'.repeat(65),
+  '😀'.repeat(64),
+  'e\u0301',
+  'a\uFE0F'.repeat(64),
+  '\uD800',
+  'EUR',
+  'eur',
+  '0b5a3a8e-6a5f-4c8e-9f57-6f5b0c1d2e3f',
+  '0b5a3a8e-6a5f-1c8e-9f57-6f5b0c1d2e3f',
+  true,
+  false,
+  null,
+  undefined,
+  [],
+  {},
+  [[]],
+  [{}],
+  [null],
+  [undefined],
+  [1],
+  ['x'],
+  [line()],
+  [[line()]],
+  [line(), [line()]],
+  [[[line()]]],
+  [stockLine()],
+  [[stockLine()]],
+  [line(), null],
+  [line(), 'x'],
+  Array.from({ length: 101 }, () => line()),
+  { nested: { deeper: [1, 'two', null] } },
+  parsed('{"constructor":1}'),
+  parsed('{"constructor":0}'),
+  parsed('{"constructor":{}}'),
+  parsed('{"__proto__":{"a":1}}'),
+  parsed('{"sku":"SKU-1","quantity":1,"unitPrice":1,"constructor":"x"}'),
+  parsed('{"sku":"SKU-1","quantity":1,"constructor":1}'),
+  parsed('[{"constructor":1}]'),
+  { toString: 1 },
 ];
 const EXTRA_KEYS = ['extra', 'constructor', '__proto__', 'toString', 'hasOwnProperty', 'status'];
-const EXTRA_VALUES: unknown[] = [1, 'x', null, undefined, {}, [], parsed('{"constructor":1}'), parsed('{"deep":[{"constructor":"x"}]}')];
+const EXTRA_VALUES: unknown[] = [
+  1,
+  'x',
+  null,
+  undefined,
+  {},
+  [],
+  parsed('{"constructor":1}'),
+  parsed('{"deep":[{"constructor":"x"}]}'),
+];
 
 /** Deep copy that keeps NaN, -0, undefined and own `__proto__` keys (JSON would not). */
 function clone<T>(value: T): T {
@@ -122,7 +192,12 @@ function clone<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
   const copy = {};
   for (const key of Object.keys(value)) {
-    Object.defineProperty(copy, key, { value: clone((value as Record<string, unknown>)[key]), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(copy, key, {
+      value: clone((value as Record<string, unknown>)[key]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return copy as T;
 }
@@ -213,17 +288,29 @@ function fuzzer(random: () => number) {
     const defects = 1 + Math.floor(random() * 3);
     for (let d = 0; d < defects; d++) {
       switch (pick(['customerId', 'items', 'line', 'missing', 'extra', 'lineExtra', 'tooMany'] as const)) {
-        case 'customerId': body.customerId = pick(INVALID.customerId); break;
-        case 'items': body.items = pick(INVALID.items); break;
+        case 'customerId':
+          body.customerId = pick(INVALID.customerId);
+          break;
+        case 'items':
+          body.items = pick(INVALID.items);
+          break;
         case 'line': {
           const field = pick(['sku', 'quantity', 'unitPrice'] as const);
           line[field] = pick(INVALID[field]);
           break;
         }
-        case 'missing': delete body[pick(['customerId', 'items'])]; break;
-        case 'extra': body[pick(['total', 'orderId', 'status', 'isAdmin', 'constructor'])] = pick(JUNK); break;
-        case 'lineExtra': line[pick(['discount', 'price', 'qty'])] = pick(JUNK); break;
-        case 'tooMany': body.items = Array.from({ length: 101 }, validLine); break;
+        case 'missing':
+          delete body[pick(['customerId', 'items'])];
+          break;
+        case 'extra':
+          body[pick(['total', 'orderId', 'status', 'isAdmin', 'constructor'])] = pick(JUNK);
+          break;
+        case 'lineExtra':
+          line[pick(['discount', 'price', 'qty'])] = pick(JUNK);
+          break;
+        case 'tooMany':
+          body.items = Array.from({ length: 101 }, validLine);
+          break;
       }
     }
     return JSON.stringify(body);
@@ -271,7 +358,9 @@ function checkerVerdict(check: () => unknown): boolean {
 
 /** Describes a payload for a failure message, NaN and undefined included. */
 function show(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v === undefined ? '<undefined>' : v));
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'number' && !Number.isFinite(v) ? String(v) : v === undefined ? '<undefined>' : v,
+  );
 }
 
 function compare(cls: EventClass, payloads: Iterable<unknown>): string[] {
@@ -287,10 +376,13 @@ function compare(cls: EventClass, payloads: Iterable<unknown>): string[] {
       const strictActual = checkerVerdict(() => checker.assertPublishable(payload));
       let instance: unknown;
       const tolerantActual = checkerVerdict(() => (instance = checker.read(clone(payload))));
-      if (strictActual !== strictExpected) mismatches.push(`strict ${cls.name} ${show(payload)}: class-validator ${strictExpected}, checker ${strictActual}`);
-      if (tolerantActual !== tolerantExpected) mismatches.push(`tolerant ${cls.name} ${show(payload)}: class-validator ${tolerantExpected}, checker ${tolerantActual}`);
+      if (strictActual !== strictExpected)
+        mismatches.push(`strict ${cls.name} ${show(payload)}: class-validator ${strictExpected}, checker ${strictActual}`);
+      if (tolerantActual !== tolerantExpected)
+        mismatches.push(`tolerant ${cls.name} ${show(payload)}: class-validator ${tolerantExpected}, checker ${tolerantActual}`);
       // What read() builds is what plainToInstance builds: same classes, same properties.
-      if (tolerantActual && !isDeepStrictEqual(instance, plainToInstance(cls, clone(payload)))) mismatches.push(`read ${cls.name} ${show(payload)}: not plainToInstance's instance`);
+      if (tolerantActual && !isDeepStrictEqual(instance, plainToInstance(cls, clone(payload))))
+        mismatches.push(`read ${cls.name} ${show(payload)}: not plainToInstance's instance`);
     }
   }
   return mismatches;
@@ -305,11 +397,14 @@ describe('compiled event checker, side by side with class-validator', () => {
     }
   });
 
-  it.each(CASES.map((c) => [c.cls.name, c] as const))('%s: same verdict on every one-defect variant and edge value', (_name, { cls, valid }) => {
-    const payloads = valid.flatMap((payload) => [...variantsOf(payload)]);
-    expect(payloads.length).toBeGreaterThan(200);
-    expect(compare(cls, payloads)).toEqual([]);
-  });
+  it.each(CASES.map((c) => [c.cls.name, c] as const))(
+    '%s: same verdict on every one-defect variant and edge value',
+    (_name, { cls, valid }) => {
+      const payloads = valid.flatMap((payload) => [...variantsOf(payload)]);
+      expect(payloads.length).toBeGreaterThan(200);
+      expect(compare(cls, payloads)).toEqual([]);
+    },
+  );
 
   it('same verdict on the 1,000 seeded malformed checkout bodies, as OrderApproved', () => {
     const bodies = fuzzedBodies(1_000, 20261123);

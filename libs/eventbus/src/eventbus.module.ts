@@ -18,7 +18,11 @@ import { StreamTopologyRegistry } from './redis/stream-topology.registry.js';
   imports: [DiscoveryModule],
   providers: [
     { provide: EVENTBUS_CONFIG, useFactory: resolveEventBusConfig, inject: [EVENTBUS_MODULE_OPTIONS] },
-    { provide: EVENTBUS_REDIS, useFactory: (config: EventBusConfig) => createCommandConnection(config), inject: [EVENTBUS_CONFIG] },
+    {
+      provide: EVENTBUS_REDIS,
+      useFactory: (config: EventBusConfig) => createCommandConnection(config),
+      inject: [EVENTBUS_CONFIG],
+    },
     StreamTopologyRegistry,
     EventPublisher,
     StreamLagService,

@@ -11,7 +11,9 @@ describe('ReservedKeysPipe', () => {
       pipe.transform(JSON.parse('{"items":[{"__proto__":{"x":1}}]}'), body);
       throw new Error('expected a BadRequestException');
     } catch (error) {
-      expect((error as BadRequestException).getResponse()).toMatchObject({ message: ['property items.0.__proto__ should not exist'] });
+      expect((error as BadRequestException).getResponse()).toMatchObject({
+        message: ['property items.0.__proto__ should not exist'],
+      });
     }
   });
 

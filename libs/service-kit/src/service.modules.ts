@@ -6,7 +6,6 @@ import {
   EventBusModule,
   eventBusOptionsFromEnv,
   validateEventBusEnv,
-  type EventBusEnv,
 } from '@app/eventbus';
 import { TOPOLOGY, type SERVICES } from '@app/contracts';
 
@@ -26,9 +25,7 @@ export function serviceModules(service: ServiceName): NonNullable<ModuleMetadata
     EventBusModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService) => ({
-        ...eventBusOptionsFromEnv(
-          Object.fromEntries(EVENTBUS_ENV_VARIABLES.map((name) => [name, config.get(name)])) as EventBusEnv,
-        ),
+        ...eventBusOptionsFromEnv(Object.fromEntries(EVENTBUS_ENV_VARIABLES.map((name) => [name, config.get(name)]))),
         service,
         topology: TOPOLOGY,
       }),

@@ -36,7 +36,11 @@ export interface ConsumerDependencies {
 }
 
 /** Assembles one stream's consumer: transport parts and the policy pipeline, outermost first. */
-export function createConsumer(stream: string, handlers: ReadonlyMap<string, RegisteredHandler>, deps: ConsumerDependencies): ConsumerLoop {
+export function createConsumer(
+  stream: string,
+  handlers: ReadonlyMap<string, RegisteredHandler>,
+  deps: ConsumerDependencies,
+): ConsumerLoop {
   const { config, redis } = deps;
   const group = config.service;
   const logger = new Logger(`EventBus ${stream}`);

@@ -65,7 +65,7 @@ export class ConsumerLoop {
   private async run(): Promise<void> {
     const { reader, claimer, logger } = this.parts;
     let recover: 'restart' | 'cut read' | undefined = 'restart';
-    for (let failures = 0; !this.stopping.signal.aborted; ) {
+    for (let failures = 0; !this.stopping.signal.aborted;) {
       try {
         if (recover) {
           await this.parts.ensureGroup();
@@ -83,7 +83,8 @@ export class ConsumerLoop {
         this.reading = false;
         recover = 'cut read';
         const delay = reconnectDelay(++failures);
-        if (isNoGroupError(error)) logger.error(`Consumer group "${this.parts.group}" on "${this.parts.stream}" is gone; recreating it`);
+        if (isNoGroupError(error))
+          logger.error(`Consumer group "${this.parts.group}" on "${this.parts.stream}" is gone; recreating it`);
         else logger.warn(`Reading failed (${(error as Error).message}); retrying in ${delay} ms`);
         await sleep(delay, this.stopping.signal);
       }
@@ -92,7 +93,7 @@ export class ConsumerLoop {
 
   /** This consumer's pending entries that nothing here holds: left by a restart or a cut read. */
   private async recoverOwn(countDelivery: boolean): Promise<void> {
-    for (let after = '-'; !this.stopping.signal.aborted; ) {
+    for (let after = '-'; !this.stopping.signal.aborted;) {
       await this.whenRoom();
       const page = await this.parts.claimer.ownPending(after, Math.max(this.room(), 1), countDelivery);
       if (page.length === 0) return;
@@ -103,7 +104,8 @@ export class ConsumerLoop {
 
   private submit(entries: CountedEntry[]): void {
     for (const [id, fields, deliveries] of entries) {
-      if (fields === null) this.parts.writer.ack(id); // deleted from the stream meanwhile: nothing to handle
+      if (fields === null)
+        this.parts.writer.ack(id); // deleted from the stream meanwhile: nothing to handle
       else this.start1(id, fields, deliveries);
     }
   }

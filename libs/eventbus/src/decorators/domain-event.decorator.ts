@@ -7,5 +7,4 @@ import type { DomainEventDefinition } from '../interfaces/domain-event.interface
  * schema `version`. Validation rules are class-validator decorators on its properties.
  * @example @DomainEvent({ type: 'order.approved', stream: 'events:{orders}', version: 1 })
  */
-export const DomainEvent = (definition: DomainEventDefinition): ClassDecorator =>
-  SetMetadata(DOMAIN_EVENT_METADATA, definition);
+export const DomainEvent = (definition: DomainEventDefinition): ClassDecorator => SetMetadata(DOMAIN_EVENT_METADATA, definition);

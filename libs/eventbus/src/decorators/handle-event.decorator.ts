@@ -7,5 +7,4 @@ import type { DomainEventClass } from '../interfaces/domain-event.interface.js';
  * The method gets the validated event instance and its `EventContext`; returning acknowledges the
  * entry, throwing leaves it pending for a retry.
  */
-export const HandleEvent = (event: DomainEventClass): MethodDecorator =>
-  SetMetadata(EVENT_HANDLER_METADATA, event);
+export const HandleEvent = (event: DomainEventClass): MethodDecorator => SetMetadata(EVENT_HANDLER_METADATA, event);

@@ -30,7 +30,10 @@ export class HandlerExplorer {
       if (!instance || typeof instance !== 'object') continue;
       const prototype = Object.getPrototypeOf(instance) as Record<string, unknown>;
       for (const method of this.scanner.getAllMethodNames(prototype)) {
-        const eventClass = this.reflector.get<DomainEventClass | undefined>(EVENT_HANDLER_METADATA, prototype[method] as () => unknown);
+        const eventClass = this.reflector.get<DomainEventClass | undefined>(
+          EVENT_HANDLER_METADATA,
+          prototype[method] as () => unknown,
+        );
         if (!eventClass) continue;
         const name = `${wrapper.name}.${method}`;
         if (!wrapper.isDependencyTreeStatic()) {
@@ -43,7 +46,9 @@ export class HandlerExplorer {
         if (existing) throw new DuplicateHandlerError(type, existing.name, name);
         // Compiled now, at start-up: a rule the checker cannot compile stops the app here.
         const checker = eventChecker(eventClass, type);
-        const fn = (instance as Record<string, (event: object, context: EventContext) => HandlerResult | Promise<HandlerResult>>)[method];
+        const fn = (instance as Record<string, (event: object, context: EventContext) => HandlerResult | Promise<HandlerResult>>)[
+          method
+        ];
         byType.set(type, {
           eventClass,
           type,

@@ -20,13 +20,35 @@ describe('envelope codec', () => {
   });
 
   it('round-trips, leaving out an absent causation id and key', () => {
-    expect(decodeEnvelope('1-0', encodeEnvelope(envelope))).toEqual({ ...envelope, causationId: undefined, key: undefined, redriveFor: undefined });
+    expect(decodeEnvelope('1-0', encodeEnvelope(envelope))).toEqual({
+      ...envelope,
+      causationId: undefined,
+      key: undefined,
+      redriveFor: undefined,
+    });
     const caused = decodeEnvelope('1-0', encodeEnvelope({ ...envelope, causationId: 'e-0', key: 'o-1', redriveFor: 'stock' }));
     expect(caused).toMatchObject({ causationId: 'e-0', key: 'o-1', redriveFor: 'stock' });
   });
 
   it('reads entries of the previous layout (one field per metadata item)', () => {
-    const layout1 = ['id', 'e-1', 'type', 'order.approved', 'version', '1', 'data', '{"orderId":"o-1"}', 'occurredAt', envelope.occurredAt, 'producer', 'checkout', 'correlationId', 'c-1', 'causationId', 'e-0'];
+    const layout1 = [
+      'id',
+      'e-1',
+      'type',
+      'order.approved',
+      'version',
+      '1',
+      'data',
+      '{"orderId":"o-1"}',
+      'occurredAt',
+      envelope.occurredAt,
+      'producer',
+      'checkout',
+      'correlationId',
+      'c-1',
+      'causationId',
+      'e-0',
+    ];
     expect(decodeEnvelope('1-0', layout1)).toEqual({ ...envelope, causationId: 'e-0', redriveFor: undefined });
   });
 

@@ -26,7 +26,15 @@ export interface EventEnvelope {
 
 export const ENVELOPE_LAYOUT = 2;
 
-type Meta = [layout: number, version: number, occurredAt: string, producer: string, correlationId: string, causationId: string | null, key: string | null];
+type Meta = [
+  layout: number,
+  version: number,
+  occurredAt: string,
+  producer: string,
+  correlationId: string,
+  causationId: string | null,
+  key: string | null,
+];
 
 export function encodeEnvelope(envelope: EventEnvelope): string[] {
   const meta: Meta = [
@@ -57,11 +65,21 @@ export function decodeEnvelope(entryId: string, fields: readonly string[]): Even
   let redriveFor: string | undefined;
   for (let i = 0; i + 1 < fields.length; i += 2) {
     switch (fields[i]) {
-      case 'id': id = fields[i + 1]; break;
-      case 'type': type = fields[i + 1]; break;
-      case 'data': data = fields[i + 1]; break;
-      case 'meta': meta = fields[i + 1]; break;
-      case 'redriveFor': redriveFor = fields[i + 1] || undefined; break;
+      case 'id':
+        id = fields[i + 1];
+        break;
+      case 'type':
+        type = fields[i + 1];
+        break;
+      case 'data':
+        data = fields[i + 1];
+        break;
+      case 'meta':
+        meta = fields[i + 1];
+        break;
+      case 'redriveFor':
+        redriveFor = fields[i + 1] || undefined;
+        break;
     }
   }
   if (meta === undefined) return decodeLayout1(entryId, fields);

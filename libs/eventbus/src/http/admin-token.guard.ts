@@ -1,5 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { type CanActivate, type ExecutionContext, ForbiddenException, Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  Logger,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { ADMIN_TOKEN_RECOMMENDED_LENGTH } from '../config/eventbus.env.js';
 import type { Request } from 'express';
 import { EVENTBUS_CONFIG } from '../eventbus.constants.js';

@@ -1,4 +1,16 @@
-import { BadRequestException, Controller, DefaultValuePipe, Delete, Get, NotFoundException, Param, ParseIntPipe, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  DefaultValuePipe,
+  Delete,
+  Get,
+  NotFoundException,
+  Param,
+  ParseIntPipe,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import type { DeadLetter } from '../dead-letter/dead-letter.interface.js';
 import { DeadLetterService } from '../dead-letter/dead-letter.service.js';
 import { AdminTokenGuard } from './admin-token.guard.js';

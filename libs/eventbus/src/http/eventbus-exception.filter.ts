@@ -22,9 +22,12 @@ export class EventBusExceptionFilter implements ExceptionFilter {
       const message = error.maybeApplied
         ? 'Redis became unreachable while the write was in flight: it may have been applied; retry with the same Idempotency-Key'
         : 'Redis is unavailable; nothing was written, retry later';
-      response
-        .status(HttpStatus.SERVICE_UNAVAILABLE)
-        .json({ statusCode: 503, error: 'Service Unavailable', message, outcome: error.maybeApplied ? 'unknown' : 'not-applied' });
+      response.status(HttpStatus.SERVICE_UNAVAILABLE).json({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message,
+        outcome: error.maybeApplied ? 'unknown' : 'not-applied',
+      });
     }
   }
 }

@@ -3,7 +3,6 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { StreamLagService } from '../lag/stream-lag.service.js';
 import type { HandledRecorder, HandleOutcome } from '../middleware/metrics.middleware.js';
 
-
 const GROUP_LABELS = ['stream', 'group'] as const;
 
 /**

@@ -12,7 +12,17 @@ class InvoiceIssued {
 }
 
 const deliveryOf = () => {
-  const fields = encodeEnvelope({ id: 'e-1', type: 'stock.reserved', version: 1, data: '{}', occurredAt: '2026-11-23T10:00:00.000Z', producer: 'stock', correlationId: 'c-1', causationId: 'e-0', key: 'o-1' });
+  const fields = encodeEnvelope({
+    id: 'e-1',
+    type: 'stock.reserved',
+    version: 1,
+    data: '{}',
+    occurredAt: '2026-11-23T10:00:00.000Z',
+    producer: 'stock',
+    correlationId: 'c-1',
+    causationId: 'e-0',
+    key: 'o-1',
+  });
   const delivery = new Delivery('stock', 'invoice', '7-0', fields, 2, new AbortController().signal);
   delivery.envelope = decodeEnvelope(delivery.entryId, fields);
   return delivery;
@@ -44,7 +54,16 @@ describe('causedEvents', () => {
     expect(await causedEvents(publish)(delivery, returning(one))).toBe(ACK);
     expect(calls).toHaveLength(1);
     expect(calls[0].events).toEqual([one]);
-    expect(calls[0].cause).toMatchObject({ id: 'e-1', type: 'stock.reserved', correlationId: 'c-1', key: 'o-1', stream: 'stock', group: 'invoice', entryId: '7-0', deliveries: 2 });
+    expect(calls[0].cause).toMatchObject({
+      id: 'e-1',
+      type: 'stock.reserved',
+      correlationId: 'c-1',
+      key: 'o-1',
+      stream: 'stock',
+      group: 'invoice',
+      entryId: '7-0',
+      deliveries: 2,
+    });
     expect(delivery.result).toBeUndefined();
   });
 

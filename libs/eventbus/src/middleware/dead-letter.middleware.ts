@@ -18,4 +18,8 @@ export function deadLetterReason(error: unknown): DeadLetterReason {
  * The poison queue: an error that gets this far (the retry policy has given up, or retrying
  * cannot help) turns into a dead letter stamped with its reason, and the stream moves on.
  */
-export const deadLetter: Middleware = (delivery, next) => onFailure(() => next(delivery), (error) => dead(deadLetterReason(error), error));
+export const deadLetter: Middleware = (delivery, next) =>
+  onFailure(
+    () => next(delivery),
+    (error) => dead(deadLetterReason(error), error),
+  );

@@ -39,12 +39,29 @@ describe('decode', () => {
       return ACK;
     };
     expect(() => decode(deliveryOf(['type', 'order.approved', 'data', '{}']), next)).toThrow(EnvelopeDecodeError);
-    expect(() => decode(deliveryOf(['type', 'x', 'id', 'e-1', 'data', '{}', 'meta', 'not json']), next)).toThrow(/1-0.*meta is not JSON/);
+    expect(() => decode(deliveryOf(['type', 'x', 'id', 'e-1', 'data', '{}', 'meta', 'not json']), next)).toThrow(
+      /1-0.*meta is not JSON/,
+    );
     expect(called).toBe(false);
   });
 
   it('reads layout 1 entries (one field per metadata item)', () => {
-    const layout1 = ['id', 'e-1', 'type', 'order.approved', 'version', '1', 'data', '{"orderId":"o-1"}', 'occurredAt', envelope.occurredAt, 'producer', 'checkout', 'correlationId', 'c-1'];
+    const layout1 = [
+      'id',
+      'e-1',
+      'type',
+      'order.approved',
+      'version',
+      '1',
+      'data',
+      '{"orderId":"o-1"}',
+      'occurredAt',
+      envelope.occurredAt,
+      'producer',
+      'checkout',
+      'correlationId',
+      'c-1',
+    ];
     const delivery = deliveryOf(layout1);
     expect(decode(delivery, () => ACK)).toBe(ACK);
     expect(delivery.envelope).toEqual({

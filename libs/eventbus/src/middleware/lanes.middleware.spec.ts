@@ -5,7 +5,16 @@ import { ACK, RELEASE, type Outcome } from '../pipeline/outcome.js';
 import { lanes } from './lanes.middleware.js';
 
 const deliveryOf = (entryId: string, key: string | undefined, shutdown = new AbortController().signal) => {
-  const fields = encodeEnvelope({ id: `e-${entryId}`, type: 'order.approved', version: 1, data: '{}', occurredAt: '2026-11-23T10:00:00.000Z', producer: 'checkout', correlationId: 'c-1', key });
+  const fields = encodeEnvelope({
+    id: `e-${entryId}`,
+    type: 'order.approved',
+    version: 1,
+    data: '{}',
+    occurredAt: '2026-11-23T10:00:00.000Z',
+    producer: 'checkout',
+    correlationId: 'c-1',
+    key,
+  });
   const delivery = new Delivery('orders', 'stock', entryId, fields, 1, shutdown);
   delivery.envelope = decodeEnvelope(entryId, fields);
   return delivery;
@@ -36,7 +45,7 @@ describe('lanes', () => {
       order.push(`end ${d.entryId}`);
       return ACK;
     };
-    const outcomes = await Promise.all(['1-0', '2-0', '3-0'].map((id) => lane(deliveryOf(id, 'o-1'), next)));
+    const outcomes = await Promise.all(['1-0', '2-0', '3-0'].map((id) => Promise.resolve(lane(deliveryOf(id, 'o-1'), next))));
     expect(outcomes).toEqual([ACK, ACK, ACK]);
     expect(order).toEqual(['start 1-0', 'end 1-0', 'start 2-0', 'end 2-0', 'start 3-0', 'end 3-0']);
   });
@@ -59,7 +68,7 @@ describe('lanes', () => {
     const runs = ['1-0', '2-0', '3-0'].map((id) => lane(deliveryOf(id, undefined), next));
     expect(started).toEqual(['1-0', '2-0', '3-0']);
     ['3-0', '2-0', '1-0'].forEach(open);
-    expect(await Promise.all(runs)).toEqual([ACK, ACK, ACK]);
+    expect(await Promise.all(runs.map((run) => Promise.resolve(run)))).toEqual([ACK, ACK, ACK]);
   });
 
   it('holds a later entry of the same key until the earlier one is done', async () => {

@@ -5,7 +5,15 @@ import { ACK, RELEASE, dead } from '../pipeline/outcome.js';
 import { logContext } from './log-context.middleware.js';
 
 const deliveryOf = (decoded = true) => {
-  const fields = encodeEnvelope({ id: 'e-1', type: 'order.approved', version: 1, data: '{}', occurredAt: '2026-11-23T10:00:00.000Z', producer: 'checkout', correlationId: 'c-42' });
+  const fields = encodeEnvelope({
+    id: 'e-1',
+    type: 'order.approved',
+    version: 1,
+    data: '{}',
+    occurredAt: '2026-11-23T10:00:00.000Z',
+    producer: 'checkout',
+    correlationId: 'c-42',
+  });
   const delivery = new Delivery('orders', 'stock', '9-0', fields, 3, new AbortController().signal);
   if (decoded) delivery.envelope = decodeEnvelope(delivery.entryId, fields);
   return delivery;
@@ -14,7 +22,10 @@ const deliveryOf = (decoded = true) => {
 function recording() {
   const errors: string[] = [];
   const logs: string[] = [];
-  const logging = logContext({ error: (message: string) => void errors.push(message), log: (message: string) => void logs.push(message) });
+  const logging = logContext({
+    error: (message: string) => void errors.push(message),
+    log: (message: string) => void logs.push(message),
+  });
   return { errors, logs, logging };
 }
 

@@ -7,7 +7,15 @@ import { ACK, RELEASE, type Outcome } from '../pipeline/outcome.js';
 import { retry, type RetryPolicy } from './retry.middleware.js';
 
 const deliveryOf = (deliveries = 1, shutdown = new AbortController().signal) => {
-  const fields = encodeEnvelope({ id: 'e-1', type: 'order.approved', version: 1, data: '{}', occurredAt: '2026-11-23T10:00:00.000Z', producer: 'checkout', correlationId: 'c-1' });
+  const fields = encodeEnvelope({
+    id: 'e-1',
+    type: 'order.approved',
+    version: 1,
+    data: '{}',
+    occurredAt: '2026-11-23T10:00:00.000Z',
+    producer: 'checkout',
+    correlationId: 'c-1',
+  });
   const delivery = new Delivery('orders', 'stock', '1-0', fields, deliveries, shutdown);
   delivery.envelope = decodeEnvelope(delivery.entryId, fields);
   return delivery;
@@ -198,6 +206,7 @@ describe('retry', () => {
     const { policy, retakes } = policyOf();
     let calls = 0;
     const next: Next = async () => {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- the case under test: a handler throwing a non-Error
       if (++calls === 1) throw null;
       return ACK;
     };

@@ -32,12 +32,15 @@ export function retry(policy: RetryPolicy): Middleware {
   return (delivery, next) => {
     if (delivery.deliveries > policy.maxDeliveries) throw new MaxDeliveriesError(delivery.deliveries, policy.maxDeliveries);
     // The first attempt costs no async frame; failures go to the loop below.
-    return onFailure(() => next(delivery), (error) => retryAfter(error, delivery, next, policy));
+    return onFailure(
+      () => next(delivery),
+      (error) => retryAfter(error, delivery, next, policy),
+    );
   };
 }
 
 async function retryAfter(failure: unknown, delivery: Delivery, next: Next, policy: RetryPolicy): Promise<Outcome> {
-  for (let outages = 0, error = failure; ; ) {
+  for (let outages = 0, error = failure; ;) {
     if (error instanceof UnrecoverableEventError) throw error;
     const unavailable = isRedisUnavailable(error);
     if (!unavailable && delivery.deliveries >= policy.maxDeliveries) throw error;

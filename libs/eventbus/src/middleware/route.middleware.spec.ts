@@ -16,7 +16,15 @@ const handler: RegisteredHandler = {
 };
 
 const deliveryOf = (type: string) => {
-  const fields = encodeEnvelope({ id: 'e-1', type, version: 1, data: '{}', occurredAt: '2026-11-23T10:00:00.000Z', producer: 'checkout', correlationId: 'c-1' });
+  const fields = encodeEnvelope({
+    id: 'e-1',
+    type,
+    version: 1,
+    data: '{}',
+    occurredAt: '2026-11-23T10:00:00.000Z',
+    producer: 'checkout',
+    correlationId: 'c-1',
+  });
   const delivery = new Delivery('orders', 'stock', '1-0', fields, 1, new AbortController().signal);
   delivery.envelope = decodeEnvelope(delivery.entryId, fields);
   return delivery;

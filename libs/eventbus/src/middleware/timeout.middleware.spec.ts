@@ -6,7 +6,15 @@ import { ACK, RELEASE } from '../pipeline/outcome.js';
 import { timeout } from './timeout.middleware.js';
 
 const deliveryOf = () => {
-  const fields = encodeEnvelope({ id: 'e-1', type: 'order.approved', version: 1, data: '{}', occurredAt: '2026-11-23T10:00:00.000Z', producer: 'checkout', correlationId: 'c-1' });
+  const fields = encodeEnvelope({
+    id: 'e-1',
+    type: 'order.approved',
+    version: 1,
+    data: '{}',
+    occurredAt: '2026-11-23T10:00:00.000Z',
+    producer: 'checkout',
+    correlationId: 'c-1',
+  });
   const delivery = new Delivery('orders', 'stock', '1-0', fields, 1, new AbortController().signal);
   delivery.envelope = decodeEnvelope(delivery.entryId, fields);
   return delivery;

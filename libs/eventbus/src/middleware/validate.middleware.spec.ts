@@ -27,7 +27,15 @@ const handler: RegisteredHandler = {
 };
 
 const deliveryOf = (data: string) => {
-  const fields = encodeEnvelope({ id: 'e-1', type: 'stock.reserved', version: 1, data, occurredAt: '2026-11-23T10:00:00.000Z', producer: 'stock', correlationId: 'c-1' });
+  const fields = encodeEnvelope({
+    id: 'e-1',
+    type: 'stock.reserved',
+    version: 1,
+    data,
+    occurredAt: '2026-11-23T10:00:00.000Z',
+    producer: 'stock',
+    correlationId: 'c-1',
+  });
   const delivery = new Delivery('stock', 'invoice', '5-0', fields, 1, new AbortController().signal);
   delivery.envelope = decodeEnvelope(delivery.entryId, fields);
   delivery.handler = handler;
@@ -59,12 +67,15 @@ describe('validate', () => {
   it('throws EventValidationError naming each broken rule', () => {
     let caught: unknown;
     try {
-      validate(deliveryOf('{"orderId":7,"quantity":0}'), () => ACK);
+      void validate(deliveryOf('{"orderId":7,"quantity":0}'), () => ACK);
     } catch (error) {
       caught = error;
     }
     expect(caught).toBeInstanceOf(EventValidationError);
-    expect((caught as EventValidationError).problems).toEqual(['orderId: orderId must be a string', 'quantity: quantity must not be less than 1']);
+    expect((caught as EventValidationError).problems).toEqual([
+      'orderId: orderId must be a string',
+      'quantity: quantity must not be less than 1',
+    ]);
     expect(() => validate(deliveryOf('[1]'), next)).toThrow(EventValidationError);
     expect(nextCalls).toEqual([]);
   });

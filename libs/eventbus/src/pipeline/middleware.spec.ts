@@ -7,12 +7,14 @@ const delivery = () => new Delivery('s', 'g', '1-0', [], 1, new AbortController(
 describe('compose', () => {
   it('runs middleware outside in, then the end', async () => {
     const order: string[] = [];
-    const tag = (name: string): Middleware => async (d, next) => {
-      order.push(`${name}>`);
-      const outcome = await next(d);
-      order.push(`<${name}`);
-      return outcome;
-    };
+    const tag =
+      (name: string): Middleware =>
+      async (d, next) => {
+        order.push(`${name}>`);
+        const outcome = await next(d);
+        order.push(`<${name}`);
+        return outcome;
+      };
     const run = compose([tag('a'), tag('b')], () => {
       order.push('end');
       return ACK;

@@ -24,7 +24,10 @@ export function whenDone<T>(result: Outcome | Promise<Outcome>, fn: (outcome: Ou
 }
 
 /** `fn(error)` when `next` throws or rejects; the outcome passes through otherwise. */
-export function onFailure(run: () => Outcome | Promise<Outcome>, fn: (error: unknown) => Outcome | Promise<Outcome>): Outcome | Promise<Outcome> {
+export function onFailure(
+  run: () => Outcome | Promise<Outcome>,
+  fn: (error: unknown) => Outcome | Promise<Outcome>,
+): Outcome | Promise<Outcome> {
   let result: Outcome | Promise<Outcome>;
   try {
     result = run();

@@ -12,10 +12,10 @@ describe('packAtomicStep', () => {
   });
 
   it('packs ARGV as guarded, ttl, counts, the args, then id, field count and fields per event', () => {
-    const { args } = packAtomicStep(
-      { dedupeKey: 'x:{t}:d', keys: ['x:{t}:k'], args: ['a', 7], ttlSeconds: 60 },
-      [event('e-1', 's:{t}', 'type', 'one', 'id', 'e-1'), event('e-2', 's:{t}', 'type', 'two')],
-    );
+    const { args } = packAtomicStep({ dedupeKey: 'x:{t}:d', keys: ['x:{t}:k'], args: ['a', 7], ttlSeconds: 60 }, [
+      event('e-1', 's:{t}', 'type', 'one', 'id', 'e-1'),
+      event('e-2', 's:{t}', 'type', 'two'),
+    ]);
     expect(args).toEqual([1, 60, 1, 2, 'a', 7, 'e-1', 4, 'type', 'one', 'id', 'e-1', 'e-2', 2, 'type', 'two']);
   });
 

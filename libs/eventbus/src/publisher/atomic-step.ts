@@ -94,7 +94,8 @@ export function packAtomicStep(
   events: readonly EncodedEvent[],
 ): { keys: string[]; args: (string | number)[] } {
   const { dedupeKey, keys = [], args = [], ttlSeconds = 0, guarded = true } = run;
-  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 0) throw new RangeError(`ttlSeconds must be an integer ≥ 0, got ${ttlSeconds}`);
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 0)
+    throw new RangeError(`ttlSeconds must be an integer ≥ 0, got ${ttlSeconds}`);
   const packedKeys = [dedupeKey, ...keys];
   const packedArgs: (string | number)[] = [guarded ? 1 : 0, ttlSeconds, keys.length, args.length, ...args];
   for (const event of events) {

@@ -12,7 +12,14 @@ import { isRedisReplyError } from '../redis/redis.errors.js';
 import type { DomainEventClass, DomainEventDefinition } from '../interfaces/domain-event.interface.js';
 import type { EventContext } from '../interfaces/event-context.interface.js';
 import { assertPublishable } from './assert-publishable.js';
-import { packAtomicStep, readAtomicReply, type AtomicResult, type AtomicRun, type AtomicStep, type EncodedEvent } from './atomic-step.js';
+import {
+  packAtomicStep,
+  readAtomicReply,
+  type AtomicResult,
+  type AtomicRun,
+  type AtomicStep,
+  type EncodedEvent,
+} from './atomic-step.js';
 import type { CausedEvent } from './caused-event.js';
 import { causedEventId, type EventCause } from './caused-event-id.js';
 import { assertEventIdOption, orderingKey } from './ordering-key.js';

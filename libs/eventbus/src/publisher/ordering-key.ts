@@ -17,6 +17,7 @@ export function orderingKey(definition: DomainEventDefinition, payload: object):
   ]);
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 /** An event or correlation id given by the caller: 1-200 characters, none of them a control character. */

@@ -66,7 +66,9 @@ export class PublishBatcher {
     const { values, resolves, rejects } = batch;
     const written =
       resolves.length === 1
-        ? this.redis.xadd(stream, '*', 'type', values[0], 'id', values[1], 'data', values[2], 'meta', values[3]).then((id) => [id as string])
+        ? this.redis
+            .xadd(stream, '*', 'type', values[0], 'id', values[1], 'data', values[2], 'meta', values[3])
+            .then((id) => [id as string])
         : (appendAll.run(this.redis, [stream], values) as Promise<string[]>);
     written.then(
       (ids) => {

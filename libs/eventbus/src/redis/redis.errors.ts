@@ -14,7 +14,8 @@ export function isBusyGroupError(error: unknown): boolean {
 /** Replies that mean "Redis cannot take writes right now", not "this command is wrong". */
 const REFUSALS = /^(OOM|READONLY|LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|NOREPLICAS|MISCONF)\b/;
 /** What ioredis says when the connection is away or a reply did not come in time. */
-const UNREACHABLE = /Connection is closed|isn't writeable|enableOfflineQueue|Command timed out|Reached the max retries|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Socket closed/i;
+const UNREACHABLE =
+  /Connection is closed|isn't writeable|enableOfflineQueue|Command timed out|Reached the max retries|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Socket closed/i;
 
 /**
  * Redis unreachable or refusing writes (out of memory, a replica, loading, failing over): a

@@ -69,7 +69,11 @@ export class ConsumerRegistry implements OnApplicationBootstrap, BeforeApplicati
 
   /** Healthy when every declared group exists and every consumer reads. */
   status(): { topologyReady: boolean; consumers: ConsumerStatus[] } {
-    const consumers = [...this.consumers].map(([stream, consumer]) => ({ stream, group: this.config.service, healthy: consumer.isHealthy }));
+    const consumers = [...this.consumers].map(([stream, consumer]) => ({
+      stream,
+      group: this.config.service,
+      healthy: consumer.isHealthy,
+    }));
     return { topologyReady: this.initializer.isReady, consumers };
   }
 }

@@ -36,12 +36,17 @@ export class ClaimKeeper {
     const ids = [...held.keys()];
     for (let from = 0; from < ids.length; from += IDS_PER_CALL) {
       try {
-        const lost = (await keepScript.run(this.redis, [this.stream], [this.group, this.consumer, ...ids.slice(from, from + IDS_PER_CALL)])) as string[];
+        const lost = (await keepScript.run(
+          this.redis,
+          [this.stream],
+          [this.group, this.consumer, ...ids.slice(from, from + IDS_PER_CALL)],
+        )) as string[];
         for (const id of lost) {
           const delivery = held.get(id);
           if (delivery) delivery.lost = true;
         }
-        if (lost.length > 0) this.logger.warn(`${lost.length} entries of ${this.stream} in flight here were taken over by another consumer`);
+        if (lost.length > 0)
+          this.logger.warn(`${lost.length} entries of ${this.stream} in flight here were taken over by another consumer`);
       } catch (error) {
         this.logger.warn(`Could not extend the claim on in-flight entries: ${(error as Error).message}`);
       }

@@ -17,7 +17,13 @@ return 1
  * Removes consumers of the group idle for over `idleMs` that hold no pending entry: instances that
  * are gone (a live one reads, and so is seen, every block period). Returns the names removed.
  */
-export async function removeDeadConsumers(redis: Redis, stream: string, group: string, self: string, idleMs: number): Promise<string[]> {
+export async function removeDeadConsumers(
+  redis: Redis,
+  stream: string,
+  group: string,
+  self: string,
+  idleMs: number,
+): Promise<string[]> {
   const consumers = ((await redis.xinfo('CONSUMERS', stream, group)) as unknown[]).map((reply) => flatRecord(reply));
   const removed: string[] = [];
   for (const consumer of consumers) {

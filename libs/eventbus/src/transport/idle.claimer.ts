@@ -39,8 +39,15 @@ export class IdleClaimer {
     this.cursor = cursor;
     if (cursor === '0-0') {
       this.nextPassAt = Date.now() + this.options.claimIdleMs / 2;
-      const removed = await removeDeadConsumers(this.redis, this.stream, this.group, this.consumer, this.options.deadConsumerIdleMs);
-      if (removed.length > 0) this.logger.log(`Removed consumers gone for over ${this.options.deadConsumerIdleMs} ms: ${removed.join(', ')}`);
+      const removed = await removeDeadConsumers(
+        this.redis,
+        this.stream,
+        this.group,
+        this.consumer,
+        this.options.deadConsumerIdleMs,
+      );
+      if (removed.length > 0)
+        this.logger.log(`Removed consumers gone for over ${this.options.deadConsumerIdleMs} ms: ${removed.join(', ')}`);
     }
     if (entries.length > 0) this.logger.warn(`Claimed ${entries.length} entries idle for over ${this.options.claimIdleMs} ms`);
     return entries.map(([id, fields, deliveries]) => [id, fields, Number(deliveries)]);

@@ -45,7 +45,7 @@ export class OutcomeWriter {
   }
 
   private async drain(): Promise<void> {
-    for (let attempt = 1; this.acks.length > 0; ) {
+    for (let attempt = 1; this.acks.length > 0;) {
       const ids = this.acks;
       this.acks = [];
       try {
@@ -54,7 +54,8 @@ export class OutcomeWriter {
       } catch (error) {
         if (isNoGroupError(error)) return; // the group (and its pending list) is gone: nothing to acknowledge
         this.acks = ids.concat(this.acks);
-        if (!isRedisUnavailable(error)) this.logger.error(`Acknowledging ${ids.length} entries failed: ${(error as Error).message}`);
+        if (!isRedisUnavailable(error))
+          this.logger.error(`Acknowledging ${ids.length} entries failed: ${(error as Error).message}`);
         // At stop, what is not acknowledged stays pending and is handled again: duplicates, never loss.
         if (!(await sleep(reconnectDelay(attempt++), this.shutdown)) && attempt > 3) return;
       }
@@ -72,13 +73,20 @@ export class OutcomeWriter {
             deadLetterStream(this.stream, this.group),
             '*',
             ...delivery.fields,
-            'deadLetter.reason', reason,
-            'deadLetter.error', message,
-            'deadLetter.stream', this.stream,
-            'deadLetter.entryId', delivery.entryId,
-            'deadLetter.group', this.group,
-            'deadLetter.deliveries', String(delivery.deliveries),
-            'deadLetter.at', new Date().toISOString(),
+            'deadLetter.reason',
+            reason,
+            'deadLetter.error',
+            message,
+            'deadLetter.stream',
+            this.stream,
+            'deadLetter.entryId',
+            delivery.entryId,
+            'deadLetter.group',
+            this.group,
+            'deadLetter.deliveries',
+            String(delivery.deliveries),
+            'deadLetter.at',
+            new Date().toISOString(),
           )
           .xack(this.stream, this.group, delivery.entryId)
           .exec();

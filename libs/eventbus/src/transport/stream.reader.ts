@@ -27,7 +27,16 @@ export class StreamReader {
     const watchdog = setTimeout(() => this.connection.disconnect(true), this.blockMs + this.watchdogMs);
     try {
       const reply = (await this.connection.xreadgroup(
-        'GROUP', this.group, this.consumer, 'COUNT', count, 'BLOCK', this.blockMs, 'STREAMS', this.stream, '>',
+        'GROUP',
+        this.group,
+        this.consumer,
+        'COUNT',
+        count,
+        'BLOCK',
+        this.blockMs,
+        'STREAMS',
+        this.stream,
+        '>',
       )) as ReadGroupReply;
       return reply?.[0]?.[1] ?? [];
     } finally {

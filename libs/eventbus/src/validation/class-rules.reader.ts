@@ -28,7 +28,7 @@ export interface ClassRules {
   properties: PropertyRules[];
   declared: ReadonlySet<string>;
   /** A payload key plainToInstance drops: `__proto__`, `constructor`, and names of methods or getters of the instance. */
-  isDroppedKey(key: string): boolean;
+  isDroppedKey: (key: string) => boolean;
 }
 
 // Targets for which class-transformer converts values (Number('1')) or builds special objects
@@ -72,7 +72,8 @@ function readType(cls: AnyClass, property: string, className: string, nested: bo
   } catch (error) {
     refuse('@Type', `a type function that depends on the value: ${String(error)}`);
   }
-  if (typeof target !== 'function' || CONVERTED_TYPES.has(target)) refuse('@Type', 'a conversion to a built-in type; only @Type(() => SomeClass) is checked');
+  if (typeof target !== 'function' || CONVERTED_TYPES.has(target))
+    refuse('@Type', 'a conversion to a built-in type; only @Type(() => SomeClass) is checked');
   return target as AnyClass;
 }
 
@@ -123,22 +124,35 @@ export function readClassRules(cls: AnyClass): ClassRules {
     grouped.set(metadata.propertyName, list);
   }
   const storage = defaultMetadataStorage;
-  if (storage.getStrategy(cls) !== 'none' || storage.getExposedMetadatas(cls).length > 0 || storage.getExcludedMetadatas(cls).length > 0) {
+  if (
+    storage.getStrategy(cls) !== 'none' ||
+    storage.getExposedMetadatas(cls).length > 0 ||
+    storage.getExcludedMetadatas(cls).length > 0
+  ) {
     refuser(className, '*')('@Expose / @Exclude', 'they rename or drop properties before validation');
   }
   const prototype = cls.prototype as object;
   refuseAccessors(prototype, className);
   const blank = blankInstance(cls, className);
   const isDroppedKey = (key: string): boolean =>
-    key === '__proto__' || key === 'constructor' || Object.getOwnPropertyDescriptor(prototype, key) !== undefined || blank[key] instanceof Function;
+    key === '__proto__' ||
+    key === 'constructor' ||
+    Object.getOwnPropertyDescriptor(prototype, key) !== undefined ||
+    blank[key] instanceof Function;
 
   const properties = [...grouped].map(([name, list]) => {
-    if (isDroppedKey(name)) refuser(className, name)('a validated property', 'plainToInstance never copies a property of this name');
+    if (isDroppedKey(name))
+      refuser(className, name)('a validated property', 'plainToInstance never copies a property of this name');
     return readProperty(cls, className, name, list);
   });
   for (const [key, value] of Object.entries(blank)) {
-    if (value !== undefined) refuser(className, key)('a field initializer', 'plainToInstance starts from new X(), so the default would count as a value');
-    if (!grouped.has(key)) refuser(className, key)('a field without validation decorators', 'strict validation would refuse every payload');
+    if (value !== undefined)
+      refuser(className, key)(
+        'a field initializer',
+        'plainToInstance starts from new X(), so the default would count as a value',
+      );
+    if (!grouped.has(key))
+      refuser(className, key)('a field without validation decorators', 'strict validation would refuse every payload');
   }
   return { cls, prototype, known: metadatas.length > 0, properties, declared: new Set(grouped.keys()), isDroppedKey };
 }

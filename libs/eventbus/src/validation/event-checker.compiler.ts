@@ -114,7 +114,11 @@ class CheckerCompiler {
         }
       }
       // class-validator skips nested validation of undefined (and only of undefined).
-      if (nestedCheck !== undefined && value !== undefined && !nestedCheck(value, out === null ? path : join(path, name), out, object)) {
+      if (
+        nestedCheck !== undefined &&
+        value !== undefined &&
+        !nestedCheck(value, out === null ? path : join(path, name), out, object)
+      ) {
         if (out === null) return false;
         ok = false;
       }
@@ -195,7 +199,7 @@ const checkers = new WeakMap<object, Map<string, EventChecker<object>>>();
 /** compileEventChecker, memoised per class (and type name, which only appears in errors). */
 export function eventChecker<T extends object>(eventClass: new (...args: never[]) => T, type: string): EventChecker<T> {
   let byType = checkers.get(eventClass);
-  if (!byType) checkers.set(eventClass, (byType = new Map()));
+  if (!byType) checkers.set(eventClass, (byType = new Map<string, EventChecker<object>>()));
   let checker = byType.get(type);
   if (!checker) byType.set(type, (checker = compileEventChecker(eventClass, type)));
   return checker as EventChecker<T>;

@@ -116,7 +116,9 @@ describe('compileEventChecker', () => {
         expect(problems(order({ items: [line({ quantity })] }))).not.toEqual([]);
       }
       expect(problems(order({ items: [line({ quantity: 10 })] }))).toEqual([]);
-      expect(problems(order({ items: [line({ quantity: 11 })] }))).toEqual(['items.0.quantity: quantity must not be greater than 10']);
+      expect(problems(order({ items: [line({ quantity: 11 })] }))).toEqual([
+        'items.0.quantity: quantity must not be greater than 10',
+      ]);
     });
 
     it('IsNumber refuses NaN and ±Infinity and counts decimal places, exponent notation included', () => {
@@ -126,7 +128,13 @@ describe('compileEventChecker', () => {
       for (const unitPrice of [-0, 0, 1e21, 1e308, 0.01, -12.5]) {
         expect(problems(order({ items: [line({ unitPrice })] }))).toEqual([]);
       }
-      expect([decimalPlaces(1e-7), decimalPlaces(1.5e-7), decimalPlaces(0.25), decimalPlaces(1e21), decimalPlaces(-3.125)]).toEqual([7, 8, 2, 0, 3]);
+      expect([
+        decimalPlaces(1e-7),
+        decimalPlaces(1.5e-7),
+        decimalPlaces(0.25),
+        decimalPlaces(1e21),
+        decimalPlaces(-3.125),
+      ]).toEqual([7, 8, 2, 0, 3]);
     });
 
     it('Length counts like validator.js: a surrogate pair is one character', () => {
@@ -138,14 +146,20 @@ describe('compileEventChecker', () => {
     it('Matches with a global flag gives the same answer on every call', () => {
       const checker = compileEventChecker(Order, 'order.test');
       for (let i = 0; i < 3; i++) expect(() => checker.assertPublishable(order())).not.toThrow();
-      expect(problems(order({ items: [line({ sku: 'a b' })] }))).toEqual(['items.0.sku: sku must match /^[A-Z0-9-]+$/g regular expression']);
+      expect(problems(order({ items: [line({ sku: 'a b' })] }))).toEqual([
+        'items.0.sku: sku must match /^[A-Z0-9-]+$/g regular expression',
+      ]);
     });
 
     it('arrays: IsArray, sizes, and `each` on the elements', () => {
       expect(problems(order({ items: [] }))).toEqual(['items: items must contain at least 1 elements']);
-      expect(problems(order({ items: [line(), line(), line(), line()] }))).toEqual(['items: items must contain no more than 3 elements']);
+      expect(problems(order({ items: [line(), line(), line(), line()] }))).toEqual([
+        'items: items must contain no more than 3 elements',
+      ]);
       expect(problems(order({ tags: ['a', 'bcd'] }))).toEqual([]);
-      expect(problems(order({ tags: ['a', 'bcde'] }))).toEqual(['tags: each value in tags must be shorter than or equal to 3 characters']);
+      expect(problems(order({ tags: ['a', 'bcde'] }))).toEqual([
+        'tags: each value in tags must be shorter than or equal to 3 characters',
+      ]);
       expect(problems(order({ tags: 'ab' }))).toEqual([]); // `each` on a non-array checks the value itself
     });
 
@@ -159,14 +173,22 @@ describe('compileEventChecker', () => {
 
   describe('nested objects', () => {
     it('refuses a nested value that is neither object nor array, and null elements', () => {
-      expect(problems(order({ items: [null] }))).toEqual(['items.0: each value in nested property items must be either object or array']);
-      expect(problems(order({ items: [1] }))).toEqual(['items.0: each value in nested property items must be either object or array']);
-      expect(problems(order({ items: 'x' }))).toContain('items: each value in nested property items must be either object or array');
+      expect(problems(order({ items: [null] }))).toEqual([
+        'items.0: each value in nested property items must be either object or array',
+      ]);
+      expect(problems(order({ items: [1] }))).toEqual([
+        'items.0: each value in nested property items must be either object or array',
+      ]);
+      expect(problems(order({ items: 'x' }))).toContain(
+        'items: each value in nested property items must be either object or array',
+      );
     });
 
     it('follows class-validator into nested arrays and over undefined elements', () => {
       expect(problems(order({ items: [[line()]] }))).toEqual([]);
-      expect(problems(order({ items: [[line({ quantity: 0 })]] }))).toEqual(['items.0.0.quantity: quantity must not be less than 1']);
+      expect(problems(order({ items: [[line({ quantity: 0 })]] }))).toEqual([
+        'items.0.0.quantity: quantity must not be less than 1',
+      ]);
       expect(problems(order({ items: [undefined] }))).toEqual([]);
     });
 
@@ -175,7 +197,9 @@ describe('compileEventChecker', () => {
         @ValidateNested()
         detail: object;
       }
-      expect(problems({ detail: { a: 1 } }, 'strict', Loose)).toEqual(['detail: an unknown value was passed to the validate function']);
+      expect(problems({ detail: { a: 1 } }, 'strict', Loose)).toEqual([
+        'detail: an unknown value was passed to the validate function',
+      ]);
       expect(problems({}, 'strict', Loose)).toEqual([]); // undefined is not validated further
     });
 
@@ -188,16 +212,24 @@ describe('compileEventChecker', () => {
   describe('strict (publish) and tolerant (read)', () => {
     it('refuses unknown properties at every level when publishing, keeps them when reading', () => {
       const payload = order({ addedLater: 1, items: [line({ discount: 0 })] });
-      expect(problems(payload)).toEqual(['addedLater: property addedLater should not exist', 'items.0.discount: property discount should not exist']);
-      const event = compileEventChecker(Order, 'order.test').read(payload) as Order & { addedLater: number; items: (Line & { discount: number })[] };
+      expect(problems(payload)).toEqual([
+        'addedLater: property addedLater should not exist',
+        'items.0.discount: property discount should not exist',
+      ]);
+      const event = compileEventChecker(Order, 'order.test').read(payload) as Order & {
+        addedLater: number;
+        items: (Line & { discount: number })[];
+      };
       expect(event.addedLater).toBe(1);
       expect(event.items[0].discount).toBe(0);
     });
 
     it('ignores the keys plainToInstance drops (__proto__, constructor, inherited methods)', () => {
-      const payload = JSON.parse('{"orderId":"o-1","items":[{"sku":"A","quantity":1,"unitPrice":1,"constructor":1}],"__proto__":{"x":1},"toString":2}') as unknown;
+      const payload = JSON.parse(
+        '{"orderId":"o-1","items":[{"sku":"A","quantity":1,"unitPrice":1,"constructor":1}],"__proto__":{"x":1},"toString":2}',
+      ) as unknown;
       expect(problems(payload)).toEqual([]);
-      const event = compileEventChecker(Order, 'order.test').read(payload) as Order;
+      const event = compileEventChecker(Order, 'order.test').read(payload);
       expect(event.constructor).toBe(Order);
       expect(event.items[0].constructor).toBe(Line);
       expect(Object.hasOwn(event, '__proto__')).toBe(false);
@@ -205,8 +237,12 @@ describe('compileEventChecker', () => {
     });
 
     it('refuses, when reading, an unknown object class-transformer cannot read ({"constructor": 1})', () => {
-      const payload = JSON.parse('{"orderId":"o-1","items":[{"sku":"A","quantity":1,"unitPrice":1}],"meta":{"constructor":1}}') as unknown;
-      expect(problems(payload, 'read')).toEqual(['meta: meta has an object with a "constructor" key, which class-transformer cannot read']);
+      const payload = JSON.parse(
+        '{"orderId":"o-1","items":[{"sku":"A","quantity":1,"unitPrice":1}],"meta":{"constructor":1}}',
+      ) as unknown;
+      expect(problems(payload, 'read')).toEqual([
+        'meta: meta has an object with a "constructor" key, which class-transformer cannot read',
+      ]);
     });
 
     it('does not touch the payload when publishing', () => {
@@ -244,10 +280,14 @@ describe('compileEventChecker', () => {
 
     it('checks IsUUID, IsBoolean, IsIP and IsDefined', () => {
       expect(problems(misc, 'strict', Misc)).toEqual([]);
-      expect(problems({ ...misc, id: '0b5a3a8e-6a5f-1c8e-9f57-6f5b0c1d2e3f' }, 'strict', Misc)).toEqual(['id: id must be a UUID']);
+      expect(problems({ ...misc, id: '0b5a3a8e-6a5f-1c8e-9f57-6f5b0c1d2e3f' }, 'strict', Misc)).toEqual([
+        'id: id must be a UUID',
+      ]);
       expect(problems({ ...misc, flag: 'false' }, 'strict', Misc)).toHaveLength(1);
       expect(problems({ ...misc, host: '::1' }, 'strict', Misc)).toHaveLength(1);
-      expect(problems({ ...misc, anything: null }, 'strict', Misc)).toEqual(['anything: anything should not be null or undefined']);
+      expect(problems({ ...misc, anything: null }, 'strict', Misc)).toEqual([
+        'anything: anything should not be null or undefined',
+      ]);
     });
 
     it('applies the rules of a parent class, and the child class is the instance', () => {
@@ -256,7 +296,9 @@ describe('compileEventChecker', () => {
         note: string;
       }
       expect(problems({ ...line(), note: 'n' }, 'strict', Child)).toEqual([]);
-      expect(problems({ ...line({ quantity: 0 }), note: 'n' }, 'strict', Child)).toEqual(['quantity: quantity must not be less than 1']);
+      expect(problems({ ...line({ quantity: 0 }), note: 'n' }, 'strict', Child)).toEqual([
+        'quantity: quantity must not be less than 1',
+      ]);
       expect(compileEventChecker(Child, 'child').read({ ...line(), note: 'n' })).toBeInstanceOf(Child);
     });
   });

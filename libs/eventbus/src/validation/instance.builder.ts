@@ -27,7 +27,9 @@ export class InstanceBuilder {
 
   private compile({ prototype, properties, declared, isDroppedKey }: ClassRules): InstanceBuild {
     const names = properties.map((property) => property.name);
-    const nested = properties.map((property) => (property.nested && property.nestedClass ? this.nestedBuild(this.builderOf(property.nestedClass)) : undefined));
+    const nested = properties.map((property) =>
+      property.nested && property.nestedClass ? this.nestedBuild(this.builderOf(property.nestedClass)) : undefined,
+    );
     const count = names.length;
     return (object) => {
       const instance = Object.create(prototype) as Record<string, unknown>;

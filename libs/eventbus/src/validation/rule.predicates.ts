@@ -7,7 +7,7 @@ export type RuleMetadata = ReturnType<ReturnType<typeof getMetadataStorage>['get
 /** One compiled class-validator constraint (`@IsString()`, `@Min(1)`, ...) on one property. */
 export interface ValueRule {
   /** The constraint alone, with class-validator's exact semantics; never throws. */
-  test(value: unknown): boolean;
+  test: (value: unknown) => boolean;
   /** `{ each: true }`: an array value passes when every element does. */
   each: boolean;
   /** class-validator's message for a failure (only built on the failure path). */
@@ -21,6 +21,7 @@ const NEVER: Predicate = () => false;
 
 // validator.js's isLength counts a surrogate pair, and a character followed by a variation
 // selector, as one character; the scan only runs when such a code unit is present.
+// eslint-disable-next-line no-misleading-character-class -- lone surrogates and selectors are what this looks for
 const LENGTH_SPECIAL = /[\uD800-\uDFFF\uFE0E\uFE0F]/;
 const PRESENTATION_SEQUENCES = /[^\uFE0F\uFE0E][\uFE0F\uFE0E]/g;
 const SURROGATE_PAIRS = /[\uD800-\uDBFF][\uDC00-\uDFFF]/g;
@@ -134,7 +135,11 @@ function buildPredicate(name: string, args: unknown[], refuse: (reason: string) 
 function fillMessage(message: string, args: ValidationArguments): string {
   let text = message;
   args.constraints.forEach((constraint: unknown, index) => {
-    const shown = Array.isArray(constraint) ? constraint.join(', ') : typeof constraint === 'symbol' ? constraint.description : `${String(constraint)}`;
+    const shown = Array.isArray(constraint)
+      ? constraint.join(', ')
+      : typeof constraint === 'symbol'
+        ? constraint.description
+        : `${String(constraint)}`;
     text = text.replace(new RegExp(`\\$constraint${index + 1}`, 'g'), String(shown));
   });
   if (['string', 'boolean', 'number'].includes(typeof args.value)) text = text.replace(/\$value/g, String(args.value));
