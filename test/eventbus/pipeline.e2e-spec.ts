@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { deadLetterStream, UnrecoverableEventError } from '@app/eventbus';
 import { connectRedis, pendingCount } from '../support/redis-client.js';
 // The codec is internal: the test writes entries in the library's wire format by hand.
@@ -240,5 +240,20 @@ describe('consumer pipeline', () => {
     expect(fields).toEqual(
       expect.arrayContaining(['id', refused.id, 'deadLetter.reason', 'unrecoverable', 'deadLetter.deliveries', '1']),
     );
+  });
+  it('runs on a connection the user made (commands on it, reads on a duplicate) and leaves it open', async () => {
+    const connection = new Redis(redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 2_000 });
+    try {
+      await new Promise<void>((resolve) => connection.once('ready', () => resolve()));
+      const deliveries: Delivery[] = [];
+      const instance = await startBus({ url: 'redis://127.0.0.1:1', service: 'handed', connection }, deliveries);
+      const ids = await publishPings(instance.publisher, 10);
+      await waitFor(() => deliveries.length >= 10, { description: 'consumed through the handed connection' });
+      expect(new Set(idsOf(deliveries))).toEqual(new Set(ids));
+      await instance.close();
+      expect(await connection.ping()).toBe('PONG');
+    } finally {
+      connection.disconnect();
+    }
   });
 });
