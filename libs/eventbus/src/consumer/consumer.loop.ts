@@ -77,7 +77,7 @@ export class ConsumerLoop {
         const entries = this.room() > 0 && !this.stopping.signal.aborted ? await reader.read(this.room()) : [];
         this.reading = true;
         failures = 0;
-        for (const [id, fields] of entries) this.start1(id, fields, 1);
+        for (const [id, fields] of entries) this.accept(id, fields, 1);
       } catch (error) {
         if (this.stopping.signal.aborted) break;
         this.reading = false;
@@ -98,19 +98,20 @@ export class ConsumerLoop {
       const page = await this.parts.claimer.ownPending(after, Math.max(this.room(), 1), countDelivery);
       if (page.length === 0) return;
       after = page[page.length - 1][0];
-      this.submit(page.filter(([id]) => !this.held.has(id)));
+      this.submit(page);
     }
   }
 
   private submit(entries: CountedEntry[]): void {
     for (const [id, fields, deliveries] of entries) {
+      if (this.held.has(id)) continue; // already here (a claim can return an entry this consumer holds)
       if (fields === null)
         this.parts.writer.ack(id); // deleted from the stream meanwhile: nothing to handle
-      else this.start1(id, fields, deliveries);
+      else this.accept(id, fields, deliveries);
     }
   }
 
-  private start1(entryId: string, fields: string[], deliveries: number): void {
+  private accept(entryId: string, fields: string[], deliveries: number): void {
     const delivery = new Delivery(this.parts.stream, this.parts.group, entryId, fields, deliveries, this.stopping.signal);
     this.held.set(entryId, delivery);
     this.buffer.push(delivery);
