@@ -1,5 +1,6 @@
 import { compareIds } from './stream-lag.service.js';
-import { asCount, xinfoRecord } from './xinfo.parser.js';
+import { flatRecord } from '../redis/flat-record.js';
+import { asCount } from './xinfo.count.js';
 
 describe('stream ids and XINFO replies', () => {
   it('orders ids numerically, not as text', () => {
@@ -10,7 +11,7 @@ describe('stream ids and XINFO replies', () => {
   });
 
   it('reads flat XINFO arrays and null counts', () => {
-    const record = xinfoRecord(['name', 'stock', 'lag', null, 'pending', 3]);
+    const record = flatRecord(['name', 'stock', 'lag', null, 'pending', 3]);
     expect(record).toEqual({ name: 'stock', lag: null, pending: 3 });
     expect(asCount(record.lag)).toBeNull();
     expect(asCount(record.pending)).toBe(3);

@@ -5,7 +5,8 @@ import { isRedisReplyError } from '../redis/redis.errors.js';
 import { deadLetterStream } from '../redis/stream.keys.js';
 import { StreamTopologyRegistry } from '../redis/stream-topology.registry.js';
 import type { GroupLag, LagReport, StreamLag } from './stream-lag.interface.js';
-import { asCount, xinfoRecord } from './xinfo.parser.js';
+import { flatRecord } from '../redis/flat-record.js';
+import { asCount } from './xinfo.count.js';
 
 const COUNT_PAGE = 10_000;
 
@@ -27,8 +28,8 @@ export class StreamLagService {
     let groupInfos: Record<string, unknown>[];
     try {
       [info, groupInfos] = await Promise.all([
-        this.redis.xinfo('STREAM', stream).then(xinfoRecord),
-        this.redis.xinfo('GROUPS', stream).then((reply) => (reply as unknown[]).map(xinfoRecord)),
+        this.redis.xinfo('STREAM', stream).then((reply) => flatRecord(reply)),
+        this.redis.xinfo('GROUPS', stream).then((reply) => (reply as unknown[]).map((group) => flatRecord(group))),
       ]);
     } catch (error) {
       if (!isRedisReplyError(error) || !/no such key/i.test(error.message)) throw error;
