@@ -92,4 +92,18 @@ describe('DeadlineQueue', () => {
     jest.advanceTimersByTime(10);
     expect(expired).toEqual(Array.from({ length: 3010 }, (_, i) => i));
   });
+
+  it('lets settled deadlines leave from the front at once, so it holds about what is in flight', () => {
+    const queue = new DeadlineQueue(30_000);
+    const first = queue.add(() => undefined);
+    const rest = Array.from({ length: 5_000 }, () => queue.add(() => undefined));
+    for (const deadline of rest) queue.settle(deadline);
+    // One unsettled deadline at the front holds the settled ones behind it...
+    expect(queue.size).toBe(5_001);
+    queue.settle(first);
+    // ...and they all leave once it settles, long before any timer fires.
+    expect(queue.size).toBe(0);
+    for (let i = 0; i < 10_000; i++) queue.settle(queue.add(() => undefined));
+    expect(queue.size).toBe(0);
+  });
 });

@@ -26,11 +26,11 @@ export function timeout(ms: number): Middleware {
       });
       result.then(
         (outcome) => {
-          deadline.settled = true;
+          deadlines.settle(deadline);
           resolve(outcome);
         },
         (error: unknown) => {
-          deadline.settled = true;
+          deadlines.settle(deadline);
           // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed through as it is
           reject(error);
         },
