@@ -351,4 +351,18 @@ describe('event bus conformance', () => {
     const groups = ((await client.xinfo('GROUPS', `tenant-a:${PING_STREAM}`)) as unknown[][]).map((group) => String(group[1]));
     expect(groups.sort()).toEqual(['idle', 'prefixed', 'producer']);
   });
+  it('a burst published in one tick travels in batches, and each publish learns its own entry', async () => {
+    const { publisher } = await producer();
+    const published = await Promise.all(
+      Array.from({ length: 250 }, (_, seq) => publisher.publish(PingSent, { name: `burst-${seq}`, seq })),
+    );
+    const entries = await client.xrange(PING_STREAM, '-', '+');
+    expect(entries).toHaveLength(250);
+    const idOfEntry = new Map(entries.map(([entryId, fields]) => [entryId, fields[fields.indexOf('id') + 1]]));
+    for (const { id, entryId } of published) expect(idOfEntry.get(entryId)).toBe(id);
+    // Stream order is publish order.
+    expect(entries.map(([, fields]) => fields[fields.indexOf('data') + 1])).toEqual(
+      Array.from({ length: 250 }, (_, seq) => JSON.stringify({ name: `burst-${seq}`, seq })),
+    );
+  });
 });
