@@ -19,7 +19,6 @@ export { LuaScript } from './redis/lua.script.js';
 
 // Errors
 export * from './errors/index.js';
-export { isRedisReplyError } from './redis/redis.errors.js';
 
 // Operations: readiness, health, lag, metrics, dead letters, HTTP endpoints
 export { ConsumerRegistry, type ConsumerStatus } from './runtime/consumer.registry.js';

@@ -1,2 +1,0 @@
-export { compileEventChecker, eventChecker } from './event-checker.compiler.js';
-export type { EventChecker } from './event-checker.interface.js';
