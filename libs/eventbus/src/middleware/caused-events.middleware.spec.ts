@@ -1,6 +1,5 @@
-import { decodeEnvelope, encodeEnvelope } from '../envelope/envelope.codec.js';
+import { testDelivery } from '../pipeline/delivery.fixture.js';
 import type { EventContext } from '../interfaces/event-context.interface.js';
-import { Delivery } from '../pipeline/delivery.js';
 import type { Next } from '../pipeline/middleware.js';
 import { ACK, RELEASE } from '../pipeline/outcome.js';
 import { emit, type CausedEvent, type HandlerResult } from '../publisher/caused-event.js';
@@ -11,22 +10,14 @@ class InvoiceIssued {
   number: string;
 }
 
-const deliveryOf = () => {
-  const fields = encodeEnvelope({
-    id: 'e-1',
-    type: 'stock.reserved',
-    version: 1,
-    data: '{}',
-    occurredAt: '2026-11-23T10:00:00.000Z',
-    producer: 'stock',
-    correlationId: 'c-1',
-    causationId: 'e-0',
-    key: 'o-1',
+const deliveryOf = () =>
+  testDelivery({
+    envelope: { type: 'stock.reserved', producer: 'stock', causationId: 'e-0', key: 'o-1' },
+    stream: 'stock',
+    group: 'invoice',
+    entryId: '7-0',
+    deliveries: 2,
   });
-  const delivery = new Delivery('stock', 'invoice', '7-0', fields, 2, new AbortController().signal);
-  delivery.envelope = decodeEnvelope(delivery.entryId, fields);
-  return delivery;
-};
 
 function recording(fail?: Error) {
   const calls: { events: readonly CausedEvent[]; cause: EventContext }[] = [];

@@ -1,24 +1,10 @@
-import { decodeEnvelope, encodeEnvelope } from '../envelope/envelope.codec.js';
-import { Delivery } from '../pipeline/delivery.js';
+import { testDelivery } from '../pipeline/delivery.fixture.js';
 import type { Next } from '../pipeline/middleware.js';
 import { ACK, RELEASE, type Outcome } from '../pipeline/outcome.js';
 import { lanes } from './lanes.middleware.js';
 
-const deliveryOf = (entryId: string, key: string | undefined, shutdown = new AbortController().signal) => {
-  const fields = encodeEnvelope({
-    id: `e-${entryId}`,
-    type: 'order.approved',
-    version: 1,
-    data: '{}',
-    occurredAt: '2026-11-23T10:00:00.000Z',
-    producer: 'checkout',
-    correlationId: 'c-1',
-    key,
-  });
-  const delivery = new Delivery('orders', 'stock', entryId, fields, 1, shutdown);
-  delivery.envelope = decodeEnvelope(entryId, fields);
-  return delivery;
-};
+const deliveryOf = (entryId: string, key: string | undefined, shutdown = new AbortController().signal) =>
+  testDelivery({ envelope: { id: `e-${entryId}`, key }, entryId, shutdown });
 
 const after = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -1,23 +1,10 @@
-import { decodeEnvelope, encodeEnvelope } from '../envelope/envelope.codec.js';
+import { testDelivery } from '../pipeline/delivery.fixture.js';
 import { EventValidationError } from '../errors/event-validation.error.js';
-import { Delivery } from '../pipeline/delivery.js';
 import { ACK, RELEASE, dead } from '../pipeline/outcome.js';
 import { logContext } from './log-context.middleware.js';
 
-const deliveryOf = (decoded = true) => {
-  const fields = encodeEnvelope({
-    id: 'e-1',
-    type: 'order.approved',
-    version: 1,
-    data: '{}',
-    occurredAt: '2026-11-23T10:00:00.000Z',
-    producer: 'checkout',
-    correlationId: 'c-42',
-  });
-  const delivery = new Delivery('orders', 'stock', '9-0', fields, 3, new AbortController().signal);
-  if (decoded) delivery.envelope = decodeEnvelope(delivery.entryId, fields);
-  return delivery;
-};
+const deliveryOf = (decoded = true) =>
+  testDelivery({ envelope: { correlationId: 'c-42' }, entryId: '9-0', deliveries: 3, decoded });
 
 function recording() {
   const errors: string[] = [];

@@ -1,20 +1,9 @@
-import { decodeEnvelope, encodeEnvelope } from '../envelope/envelope.codec.js';
-import { Delivery } from '../pipeline/delivery.js';
+import { testDelivery } from '../pipeline/delivery.fixture.js';
 import { ACK, RELEASE, dead } from '../pipeline/outcome.js';
 import { metrics, type HandledRecorder } from './metrics.middleware.js';
 
 const deliveryOf = (failures = 0, decoded = true) => {
-  const fields = encodeEnvelope({
-    id: 'e-1',
-    type: 'order.approved',
-    version: 1,
-    data: '{}',
-    occurredAt: '2026-11-23T10:00:00.000Z',
-    producer: 'checkout',
-    correlationId: 'c-1',
-  });
-  const delivery = new Delivery('orders', 'stock', '1-0', fields, 1, new AbortController().signal);
-  if (decoded) delivery.envelope = decodeEnvelope(delivery.entryId, fields);
+  const delivery = testDelivery({ decoded });
   delivery.failures = failures;
   return delivery;
 };

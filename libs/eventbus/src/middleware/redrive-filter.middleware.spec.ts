@@ -1,24 +1,9 @@
-import { decodeEnvelope, encodeEnvelope } from '../envelope/envelope.codec.js';
-import { Delivery } from '../pipeline/delivery.js';
+import { testDelivery } from '../pipeline/delivery.fixture.js';
 import type { Next } from '../pipeline/middleware.js';
 import { ACK, RELEASE } from '../pipeline/outcome.js';
 import { redriveFilter } from './redrive-filter.middleware.js';
 
-const deliveryFor = (group: string, redriveFor?: string) => {
-  const fields = encodeEnvelope({
-    id: 'e-1',
-    type: 'order.approved',
-    version: 1,
-    data: '{}',
-    occurredAt: '2026-11-23T10:00:00.000Z',
-    producer: 'checkout',
-    correlationId: 'c-1',
-    redriveFor,
-  });
-  const delivery = new Delivery('orders', group, '1-0', fields, 1, new AbortController().signal);
-  delivery.envelope = decodeEnvelope(delivery.entryId, fields);
-  return delivery;
-};
+const deliveryFor = (group: string, redriveFor?: string) => testDelivery({ group, envelope: { redriveFor } });
 
 describe('redriveFilter', () => {
   const counting = () => {

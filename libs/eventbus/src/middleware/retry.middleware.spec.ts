@@ -1,25 +1,11 @@
-import { decodeEnvelope, encodeEnvelope } from '../envelope/envelope.codec.js';
+import { testDelivery } from '../pipeline/delivery.fixture.js';
 import { MaxDeliveriesError } from '../errors/max-deliveries.error.js';
 import { UnrecoverableEventError } from '../errors/unrecoverable-event.error.js';
-import { Delivery } from '../pipeline/delivery.js';
 import type { Next } from '../pipeline/middleware.js';
 import { ACK, RELEASE, type Outcome } from '../pipeline/outcome.js';
 import { retry, type RetryPolicy } from './retry.middleware.js';
 
-const deliveryOf = (deliveries = 1, shutdown = new AbortController().signal) => {
-  const fields = encodeEnvelope({
-    id: 'e-1',
-    type: 'order.approved',
-    version: 1,
-    data: '{}',
-    occurredAt: '2026-11-23T10:00:00.000Z',
-    producer: 'checkout',
-    correlationId: 'c-1',
-  });
-  const delivery = new Delivery('orders', 'stock', '1-0', fields, deliveries, shutdown);
-  delivery.envelope = decodeEnvelope(delivery.entryId, fields);
-  return delivery;
-};
+const deliveryOf = (deliveries = 1, shutdown = new AbortController().signal) => testDelivery({ deliveries, shutdown });
 
 /** A policy with tiny delays that records every retake; `answer` decides what retake says. */
 function policyOf(overrides: Partial<RetryPolicy> = {}) {

@@ -1,6 +1,5 @@
+import { testDelivery } from '../pipeline/delivery.fixture.js';
 import type { RegisteredHandler } from '../discovery/registered-handler.js';
-import { decodeEnvelope, encodeEnvelope } from '../envelope/envelope.codec.js';
-import { Delivery } from '../pipeline/delivery.js';
 import type { Next } from '../pipeline/middleware.js';
 import { ACK, RELEASE } from '../pipeline/outcome.js';
 import { route } from './route.middleware.js';
@@ -15,20 +14,7 @@ const handler: RegisteredHandler = {
   invoke: async () => undefined,
 };
 
-const deliveryOf = (type: string) => {
-  const fields = encodeEnvelope({
-    id: 'e-1',
-    type,
-    version: 1,
-    data: '{}',
-    occurredAt: '2026-11-23T10:00:00.000Z',
-    producer: 'checkout',
-    correlationId: 'c-1',
-  });
-  const delivery = new Delivery('orders', 'stock', '1-0', fields, 1, new AbortController().signal);
-  delivery.envelope = decodeEnvelope(delivery.entryId, fields);
-  return delivery;
-};
+const deliveryOf = (type: string) => testDelivery({ envelope: { type } });
 
 describe('route', () => {
   const routing = route(new Map([[handler.type, handler]]));

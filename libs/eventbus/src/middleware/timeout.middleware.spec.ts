@@ -1,24 +1,10 @@
-import { decodeEnvelope, encodeEnvelope } from '../envelope/envelope.codec.js';
+import { testDelivery } from '../pipeline/delivery.fixture.js';
 import { HandlerTimeoutError } from '../errors/handler-timeout.error.js';
-import { Delivery } from '../pipeline/delivery.js';
 import type { Next } from '../pipeline/middleware.js';
 import { ACK, RELEASE } from '../pipeline/outcome.js';
 import { timeout } from './timeout.middleware.js';
 
-const deliveryOf = () => {
-  const fields = encodeEnvelope({
-    id: 'e-1',
-    type: 'order.approved',
-    version: 1,
-    data: '{}',
-    occurredAt: '2026-11-23T10:00:00.000Z',
-    producer: 'checkout',
-    correlationId: 'c-1',
-  });
-  const delivery = new Delivery('orders', 'stock', '1-0', fields, 1, new AbortController().signal);
-  delivery.envelope = decodeEnvelope(delivery.entryId, fields);
-  return delivery;
-};
+const deliveryOf = () => testDelivery();
 
 const after = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -1,10 +1,9 @@
+import { testDelivery } from '../pipeline/delivery.fixture.js';
 import { IsInt, IsString, Min } from 'class-validator';
 import type { RegisteredHandler } from '../discovery/registered-handler.js';
-import { decodeEnvelope, encodeEnvelope } from '../envelope/envelope.codec.js';
 import { eventChecker } from '../validation/event-checker.compiler.js';
 import { EnvelopeDecodeError } from '../errors/envelope-decode.error.js';
 import { EventValidationError } from '../errors/event-validation.error.js';
-import { Delivery } from '../pipeline/delivery.js';
 import type { Next } from '../pipeline/middleware.js';
 import { ACK, RELEASE } from '../pipeline/outcome.js';
 import { validate } from './validate.middleware.js';
@@ -27,17 +26,12 @@ const handler: RegisteredHandler = {
 };
 
 const deliveryOf = (data: string) => {
-  const fields = encodeEnvelope({
-    id: 'e-1',
-    type: 'stock.reserved',
-    version: 1,
-    data,
-    occurredAt: '2026-11-23T10:00:00.000Z',
-    producer: 'stock',
-    correlationId: 'c-1',
+  const delivery = testDelivery({
+    envelope: { type: 'stock.reserved', data, producer: 'stock' },
+    stream: 'stock',
+    group: 'invoice',
+    entryId: '5-0',
   });
-  const delivery = new Delivery('stock', 'invoice', '5-0', fields, 1, new AbortController().signal);
-  delivery.envelope = decodeEnvelope(delivery.entryId, fields);
   delivery.handler = handler;
   return delivery;
 };
