@@ -6,6 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { plainToInstance } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsString, IsUUID, Length, MaxLength, Min, validateSync } from 'class-validator';
 import { compileEventChecker } from '../../eventbus/src/validation/event-checker.compiler.js';
+import { breakBody, NOT_JSON_OBJECTS, picker, prng, validLine, type Json } from '../../../test/support/checkout-fuzzer.js';
 import { InvoiceIssued } from './invoice-issued.event.js';
 import { OrderApproved } from './order-approved.event.js';
 import { PickingOrderCreated } from './picking-order-created.event.js';
@@ -58,7 +59,6 @@ class BenchEvent {
   sentAt: number;
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type EventClass = new () => object;
 
 const line = (sku = 'SKU-1'): Json => ({ sku, quantity: 2, unitPrice: 9.99 });
@@ -255,64 +255,14 @@ function* variantsOf(valid: Json): Generator<unknown> {
 
 // --- test/faults/checkout-fuzz.e2e-spec.ts's fuzzer, on OrderApproved-shaped bodies ---
 
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const INVALID = {
-  customerId: [null, true, 0, '', ' ', 'a b', 'x'.repeat(65), [], {}, ['c-1']],
-  sku: [null, 1, '', 'SKU 1', '../etc', '<script>', 'x'.repeat(65), [], {}],
-  quantity: [null, 0, -1, 1.5, 10_001, '1', true, [], {}, 1e308],
-  unitPrice: [null, -1, -0.01, 0.001, 1_000_001, 1e308, '1', true, [], {}],
-  items: [null, [], {}, 'x', 1, [null], [1], ['SKU-1']],
-} satisfies Record<string, Json[]>;
-const JUNK: Json[] = [null, 0, 'x', [], {}, { nested: { deeper: [1, 'two', null] } }, true];
-
 function fuzzer(random: () => number) {
-  const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)];
-  const validLine = (): Record<string, Json> => ({ sku: 'SKU-1', quantity: 1, unitPrice: 1 });
+  const pick = picker(random);
   return (): string => {
     const kind = Math.floor(random() * 8);
-    if (kind === 0) return pick(['{', '{"customerId":', 'null', '[]', '"x"', '12', 'customerId=c-1', '{"a":1}}', '']);
+    if (kind === 0) return pick(NOT_JSON_OBJECTS);
     const body: Record<string, Json> = { orderId: 'o-1', customerId: 'c-1', items: [validLine(), validLine()], total: 2 };
     if (kind === 1) return JSON.stringify(body);
-    const line = (body.items as Record<string, Json>[])[Math.floor(random() * 2)];
-    const defects = 1 + Math.floor(random() * 3);
-    for (let d = 0; d < defects; d++) {
-      switch (pick(['customerId', 'items', 'line', 'missing', 'extra', 'lineExtra', 'tooMany'] as const)) {
-        case 'customerId':
-          body.customerId = pick(INVALID.customerId);
-          break;
-        case 'items':
-          body.items = pick(INVALID.items);
-          break;
-        case 'line': {
-          const field = pick(['sku', 'quantity', 'unitPrice'] as const);
-          line[field] = pick(INVALID[field]);
-          break;
-        }
-        case 'missing':
-          delete body[pick(['customerId', 'items'])];
-          break;
-        case 'extra':
-          body[pick(['total', 'orderId', 'status', 'isAdmin', 'constructor'])] = pick(JUNK);
-          break;
-        case 'lineExtra':
-          line[pick(['discount', 'price', 'qty'])] = pick(JUNK);
-          break;
-        case 'tooMany':
-          body.items = Array.from({ length: 101 }, validLine);
-          break;
-      }
-    }
+    breakBody(body, random);
     return JSON.stringify(body);
   };
 }
