@@ -51,11 +51,6 @@ export function encodeEnvelope(envelope: EventEnvelope): string[] {
   return fields;
 }
 
-/** The values of a layout 2 entry's four fields, in order (type, id, data, meta). */
-export function envelopeValues(fields: readonly string[]): [string, string, string, string] {
-  return [fields[1], fields[3], fields[5], fields[7]];
-}
-
 /** Reads layout 2 or layout 1 straight from the flat field list of XREADGROUP/XRANGE (hot path). */
 export function decodeEnvelope(entryId: string, fields: readonly string[]): EventEnvelope {
   let id: string | undefined;

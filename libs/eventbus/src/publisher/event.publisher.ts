@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { EVENTBUS_CONFIG, EVENTBUS_REDIS } from '../eventbus.constants.js';
 import type { EventBusConfig } from '../eventbus.options.js';
-import { encodeEnvelope, envelopeValues } from '../envelope/envelope.codec.js';
+import { encodeEnvelope } from '../envelope/envelope.codec.js';
 import { PublishBatcher } from './publish.batcher.js';
 import { getDomainEvent } from '../envelope/domain-event.registry.js';
 import { AtomicStepConflictError } from '../errors/atomic-step-conflict.error.js';
@@ -88,7 +88,7 @@ export class EventPublisher {
     }
     const fields = this.encode(eventClass, definition, payload, id, correlationId, options?.causedBy?.id);
     try {
-      const entryId = await this.batcher.append(definition.stream, envelopeValues(fields));
+      const entryId = await this.batcher.append(definition.stream, fields);
       return { id, stream: definition.stream, entryId };
     } catch (error) {
       throw unavailable('publish', error);
@@ -105,7 +105,7 @@ export class EventPublisher {
     if (events.length === 0) return;
     const encoded = this.encodeAll(events, cause);
     try {
-      await Promise.all(encoded.map((event) => this.batcher.append(event.stream, envelopeValues(event.fields))));
+      await Promise.all(encoded.map((event) => this.batcher.append(event.stream, event.fields)));
     } catch (error) {
       throw unavailable('publishing caused events', error);
     }

@@ -22,6 +22,8 @@ return ids
 
 interface Pending {
   values: string[];
+  /** The first entry's fields, for a batch of one (a plain XADD). */
+  first: readonly string[];
   resolves: ((entryId: string) => void)[];
   rejects: ((error: unknown) => void)[];
 }
@@ -38,15 +40,16 @@ export class PublishBatcher {
 
   constructor(private readonly redis: Redis) {}
 
-  /** `values`: the envelope's type, id, data and meta, in that order. */
-  append(stream: string, values: readonly [string, string, string, string]): Promise<string> {
+  /** `fields`: a layout 2 entry as `encodeEnvelope` writes it (type, id, data, meta, in that order). */
+  append(stream: string, fields: readonly string[]): Promise<string> {
     return new Promise((resolve, reject) => {
       let batch = this.pending.get(stream);
       if (!batch) {
-        batch = { values: [], resolves: [], rejects: [] };
+        batch = { values: [], first: fields, resolves: [], rejects: [] };
         this.pending.set(stream, batch);
       }
-      batch.values.push(values[0], values[1], values[2], values[3]);
+      // The values only: the script writes the field names back.
+      batch.values.push(fields[1], fields[3], fields[5], fields[7]);
       batch.resolves.push(resolve);
       batch.rejects.push(reject);
       if (batch.resolves.length >= MAX_BATCH) {
@@ -66,12 +69,10 @@ export class PublishBatcher {
   }
 
   private send(stream: string, batch: Pending): void {
-    const { values, resolves, rejects } = batch;
+    const { values, first, resolves, rejects } = batch;
     const written =
       resolves.length === 1
-        ? this.redis
-            .xadd(stream, '*', 'type', values[0], 'id', values[1], 'data', values[2], 'meta', values[3])
-            .then((id) => [id as string])
+        ? this.redis.xadd(stream, '*', ...first).then((id) => [id as string])
         : (appendAll.run(this.redis, [stream], values) as Promise<string[]>);
     written.then(
       (ids) => {
