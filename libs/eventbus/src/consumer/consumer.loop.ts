@@ -41,7 +41,6 @@ export class ConsumerLoop {
   private readonly held = new Map<string, Delivery>();
   /** Read, not yet started: started in stream order as slots free. */
   private readonly buffer: Delivery[] = [];
-  private active = 0;
   private roomFreed?: () => void;
   private running?: Promise<void>;
   private reading = false;
@@ -120,9 +119,8 @@ export class ConsumerLoop {
 
   /** Starts buffered entries while there is a free slot. */
   private pump(): void {
-    while (this.active < this.parts.window && this.buffer.length > 0 && !this.stopping.signal.aborted) {
+    while (this.inFlight() < this.parts.window && this.buffer.length > 0 && !this.stopping.signal.aborted) {
       const delivery = this.buffer.shift()!;
-      this.active += 1;
       Promise.resolve(this.parts.pipeline(delivery)).then(
         (outcome) => this.settle(delivery, outcome),
         (error: unknown) => {
@@ -152,7 +150,6 @@ export class ConsumerLoop {
 
   private free(delivery: Delivery): void {
     this.held.delete(delivery.entryId);
-    this.active -= 1;
     this.pump();
     if (this.buffer.length <= this.parts.window / 2) this.wake();
   }
@@ -161,6 +158,11 @@ export class ConsumerLoop {
     const wake = this.roomFreed;
     this.roomFreed = undefined;
     wake?.();
+  }
+
+  /** Entries started and not yet ended: everything held that is not waiting in the buffer. */
+  private inFlight(): number {
+    return this.held.size - this.buffer.length;
   }
 
   /** Entries the next read may add: the buffer refills up to one window. */
@@ -187,7 +189,7 @@ export class ConsumerLoop {
     // Read but never started: they stay pending for the next consumer.
     for (const delivery of this.buffer.splice(0)) this.held.delete(delivery.entryId);
     const deadline = Date.now() + this.parts.shutdownTimeoutMs;
-    while (this.active > 0 && Date.now() < deadline) {
+    while (this.inFlight() > 0 && Date.now() < deadline) {
       await new Promise<void>((resolve) => {
         this.roomFreed = resolve;
         setTimeout(resolve, Math.max(1, deadline - Date.now())).unref();
