@@ -3,7 +3,6 @@
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { IsInt, IsString, Min } from 'class-validator';
-import type { Redis } from 'ioredis';
 import {
   AtomicStep,
   AtomicStepConflictError,
@@ -15,8 +14,7 @@ import {
 } from '@app/eventbus';
 import { causedEventId } from '../../libs/eventbus/src/publisher/caused-event-id.js';
 import { decodeEnvelope } from '../../libs/eventbus/src/envelope/envelope.codec.js';
-import { connectRedis } from '../support/redis-client.js';
-import { startRedis, type RedisServer } from '../support/redis-server.js';
+import { useRedis } from '../support/test-redis.js';
 
 const STREAM = 'steps:{acct}:events';
 const COUNTER = 'steps:{acct}:counter';
@@ -40,12 +38,12 @@ redis.call('INCR', keys[2])
 return 'raised by ' .. args[2] .. ' in ' .. (eventIds[1] or 'none')`);
 
 describe('atomic step (effect + dedupe record + events, one script)', () => {
-  let redis: RedisServer;
-  let client: Redis;
+  const redis = useRedis();
   let app: INestApplicationContext;
   let publisher: EventPublisher;
 
-  const entries = async () => (await client.xrange(STREAM, '-', '+')).map(([entryId, fields]) => decodeEnvelope(entryId, fields));
+  const entries = async () =>
+    (await redis.client.xrange(STREAM, '-', '+')).map(([entryId, fields]) => decodeEnvelope(entryId, fields));
   const run = (dedupeKey: string, version: string, by: number, cause?: { id: string; group: string; correlationId: string }) =>
     publisher.runAtomic(raise, {
       dedupeKey,
@@ -57,8 +55,6 @@ describe('atomic step (effect + dedupe record + events, one script)', () => {
     });
 
   beforeAll(async () => {
-    redis = await startRedis();
-    client = connectRedis(redis.url);
     @Module({ imports: [EventBusModule.forRoot({ url: redis.url, service: 'steps', blockMs: 200 })] })
     class StepsModule {}
     app = await NestFactory.createApplicationContext(StepsModule, { logger: ['error'] });
@@ -66,12 +62,10 @@ describe('atomic step (effect + dedupe record + events, one script)', () => {
     publisher = app.get(EventPublisher);
   });
 
-  afterEach(() => client.flushall());
+  afterEach(() => redis.client.flushall());
 
   afterAll(async () => {
     await app.close();
-    client.disconnect();
-    await redis.destroy();
   });
 
   it('writes the effect, the dedupe record and the event together', async () => {
@@ -79,9 +73,9 @@ describe('atomic step (effect + dedupe record + events, one script)', () => {
     expect(first.firstTime).toBe(true);
     expect(first.eventIds).toHaveLength(1);
     expect(first.result).toBe(`raised by 5 in ${first.eventIds[0]}`);
-    expect(await client.get(COUNTER)).toBe('5');
-    expect(await client.get('steps:{acct}:done:r-1')).toBe(first.result);
-    expect(await client.ttl('steps:{acct}:done:r-1')).toBeGreaterThan(0);
+    expect(await redis.client.get(COUNTER)).toBe('5');
+    expect(await redis.client.get('steps:{acct}:done:r-1')).toBe(first.result);
+    expect(await redis.client.ttl('steps:{acct}:done:r-1')).toBeGreaterThan(0);
     const [entry] = await entries();
     expect(entry).toMatchObject({
       id: first.eventIds[0],
@@ -98,19 +92,19 @@ describe('atomic step (effect + dedupe record + events, one script)', () => {
     const first = await run('steps:{acct}:done:r-2', '0', 3);
     const again = await run('steps:{acct}:done:r-2', '1', 3);
     expect(again).toEqual({ result: first.result, firstTime: false, eventIds: [] });
-    expect(await client.get(COUNTER)).toBe('3');
-    expect(await client.xlen(STREAM)).toBe(1);
+    expect(await redis.client.get(COUNTER)).toBe('3');
+    expect(await redis.client.xlen(STREAM)).toBe(1);
   });
 
   it('writes nothing at all when the effect returns false', async () => {
-    await client.set(VERSION, '7');
+    await redis.client.set(VERSION, '7');
     await expect(run('steps:{acct}:done:r-3', '6', 2)).rejects.toBeInstanceOf(AtomicStepConflictError);
-    expect(await client.get(COUNTER)).toBeNull();
-    expect(await client.exists('steps:{acct}:done:r-3')).toBe(0);
-    expect(await client.xlen(STREAM)).toBe(0);
+    expect(await redis.client.get(COUNTER)).toBeNull();
+    expect(await redis.client.exists('steps:{acct}:done:r-3')).toBe(0);
+    expect(await redis.client.xlen(STREAM)).toBe(0);
     // Read again, decide again: now it commits.
     expect((await run('steps:{acct}:done:r-3', '7', 2)).firstTime).toBe(true);
-    expect(await client.xlen(STREAM)).toBe(1);
+    expect(await redis.client.xlen(STREAM)).toBe(1);
   });
 
   it('does not run when a caused event is invalid, or when its keys span hash tags', async () => {
@@ -127,7 +121,7 @@ describe('atomic step (effect + dedupe record + events, one script)', () => {
       args: ['0', 1],
     });
     await expect(crossSlot).rejects.toThrow(/one hash tag/);
-    expect(await client.dbsize()).toBe(0);
+    expect(await redis.client.dbsize()).toBe(0);
   });
 
   it('derives event ids from the cause: the same cause gets the same ids, in the step and in publishCaused', async () => {
@@ -147,7 +141,7 @@ describe('atomic step (effect + dedupe record + events, one script)', () => {
     const cause = { id: 'order-evt-2', group: 'ledger', correlationId: 'c' };
     const events = [emit(CounterRaised, { account: 'a-1', by: 1 }), emit(CounterRaised, { account: 'a-1', by: -1 })];
     await expect(publisher.publishCaused(events, cause)).rejects.toBeInstanceOf(EventValidationError);
-    expect(await client.xlen(STREAM)).toBe(0);
+    expect(await redis.client.xlen(STREAM)).toBe(0);
   });
 
   it('publish puts the ordering key in the envelope and refuses a bad key or id', async () => {
@@ -158,6 +152,6 @@ describe('atomic step (effect + dedupe record + events, one script)', () => {
     await expect(publisher.publish(CounterRaised, { account: 'a-9', by: 1 }, { correlationId: '' })).rejects.toThrow(
       /options.correlationId/,
     );
-    expect(await client.xlen(STREAM)).toBe(1);
+    expect(await redis.client.xlen(STREAM)).toBe(1);
   });
 });

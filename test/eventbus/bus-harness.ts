@@ -1,6 +1,7 @@
 import { Inject, Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { IsInt, IsString, Min } from 'class-validator';
+import type { TestRedis } from '../support/test-redis.js';
 import {
   DomainEvent,
   ConsumerRegistry,
@@ -99,3 +100,32 @@ export async function publishPings(publisher: EventPublisher, count: number, fro
 
 /** Event ids delivered, each once per occurrence. */
 export const idsOf = (deliveries: Delivery[]) => deliveries.map((delivery) => delivery.context.id);
+
+/**
+ * Registers an `afterEach` that closes every bus instance the test started through `bus`, then
+ * empties Redis: each test starts from nothing.
+ */
+export function useBuses(redis: TestRedis) {
+  const running: BusInstance[] = [];
+  const bus = async (...args: Parameters<typeof startBus>): Promise<BusInstance> => {
+    const instance = await startBus(...args);
+    running.push(instance);
+    return instance;
+  };
+  /** Closes one instance before the test ends (a restart, a reopened consumer). */
+  const close = async (instance: BusInstance): Promise<void> => {
+    running.splice(running.indexOf(instance), 1);
+    await instance.close();
+  };
+  const closeAll = async (): Promise<void> => {
+    await Promise.all(running.splice(0).map((instance) => instance.close()));
+  };
+  afterEach(async () => {
+    await closeAll();
+    await redis.client.config('SET', 'maxmemory', '0');
+    await redis.client.flushall();
+  });
+  /** An instance of its own group that the test publishes through. */
+  const producer = () => bus({ url: redis.url, service: 'producer' }, []);
+  return { bus, close, closeAll, producer };
+}

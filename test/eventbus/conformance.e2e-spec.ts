@@ -1,49 +1,21 @@
-import type { Redis } from 'ioredis';
 import { deadLetterStream, StreamLagService } from '@app/eventbus';
 // The codec is internal: the test writes a hand-made entry in the library's wire format.
 import { encodeEnvelope } from '../../libs/eventbus/src/envelope/envelope.codec.js';
-import { connectRedis } from '../support/redis-client.js';
-import { startRedis, type RedisServer } from '../support/redis-server.js';
+import { startRedis } from '../support/redis-server.js';
 import { waitFor, sleep } from '../support/http.js';
-import { idsOf, PING_STREAM, PingSent, publishPings, startBus, type BusInstance, type Delivery } from './bus-harness.js';
+import { useRedis } from '../support/test-redis.js';
+import { idsOf, PING_STREAM, PingSent, publishPings, useBuses, type Delivery } from './bus-harness.js';
 
 /**
  * The library's universal pub/sub conformance suite (in the spirit of Watermill's), run against a
  * real redis-server: every property a transport of this bus must keep.
  */
 describe('event bus conformance', () => {
-  let redis: RedisServer;
-  let client: Redis;
-  const running: BusInstance[] = [];
-
-  const bus = async (...args: Parameters<typeof startBus>) => {
-    const instance = await startBus(...args);
-    running.push(instance);
-    return instance;
-  };
-  const close = async (instance: BusInstance) => {
-    running.splice(running.indexOf(instance), 1);
-    await instance.close();
-  };
-  const producer = () => bus({ url: redis.url, service: 'producer' }, []);
+  const redis = useRedis();
+  const { bus, close, closeAll, producer } = useBuses(redis);
   const exactlyOnce = (deliveries: Delivery[], ids: string[]) => {
     expect([...idsOf(deliveries)].sort()).toEqual([...ids].sort());
   };
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    client = connectRedis(redis.url);
-  });
-
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((instance) => instance.close()));
-    await client.flushall();
-  });
-
-  afterAll(async () => {
-    client.disconnect();
-    await redis.destroy();
-  });
 
   it('publish then subscribe: every event arrives once, payload and metadata intact', async () => {
     const deliveries: Delivery[] = [];
@@ -69,7 +41,7 @@ describe('event bus conformance', () => {
       group: 'reader',
       entryId: first.entryId,
     });
-    const [, fields] = (await client.xrange(PING_STREAM, first.entryId, first.entryId))[0];
+    const [, fields] = (await redis.client.xrange(PING_STREAM, first.entryId, first.entryId))[0];
     expect(fields).toEqual(expect.arrayContaining(['type', 'ping.sent', 'id', first.id, 'data', '{"name":"first","seq":0}']));
   });
 
@@ -111,7 +83,7 @@ describe('event bus conformance', () => {
     await waitFor(() => deliveries.length >= 20, { description: 'all 20 handled' });
     exactlyOnce(deliveries, ids);
     expect(failedAt.size).toBe(4);
-    const pending = (await client.xpending(PING_STREAM, 'flaky')) as [number, ...unknown[]];
+    const pending = (await redis.client.xpending(PING_STREAM, 'flaky')) as [number, ...unknown[]];
     expect(pending[0]).toBe(0);
   });
 
@@ -123,8 +95,8 @@ describe('event bus conformance', () => {
     const { publisher } = await producer();
     const poison = await publisher.publish(PingSent, { name: 'poison', seq: 0 });
     const ids = await publishPings(publisher, 30, 1);
-    await client.xadd(PING_STREAM, '*', 'type', 'ping.sent', 'garbage', 'yes');
-    await client.xadd(
+    await redis.client.xadd(PING_STREAM, '*', 'type', 'ping.sent', 'garbage', 'yes');
+    await redis.client.xadd(
       PING_STREAM,
       '*',
       ...encodeEnvelope({
@@ -139,12 +111,12 @@ describe('event bus conformance', () => {
     );
     const after = await publishPings(publisher, 5, 100);
 
-    await waitFor(async () => (await client.xlen(deadLetterStream(PING_STREAM, 'strict'))) === 3, {
+    await waitFor(async () => (await redis.client.xlen(deadLetterStream(PING_STREAM, 'strict'))) === 3, {
       description: '3 dead letters',
     });
     await waitFor(() => deliveries.length >= 35, { description: 'the 35 good events' });
     exactlyOnce(deliveries, [...ids, ...after]);
-    const dead = await client.xrange(deadLetterStream(PING_STREAM, 'strict'), '-', '+');
+    const dead = await redis.client.xrange(deadLetterStream(PING_STREAM, 'strict'), '-', '+');
     const reasons = dead.map(([, fields]) => fields[fields.indexOf('deadLetter.reason') + 1]).sort();
     expect(reasons).toEqual(['handler-failed', 'invalid', 'undecodable']);
     const failed = dead.find(([, fields]) => fields.includes(poison.id))![1];
@@ -162,7 +134,7 @@ describe('event bus conformance', () => {
         'cannot handle poison',
       ]),
     );
-    const pending = (await client.xpending(PING_STREAM, 'strict')) as [number, ...unknown[]];
+    const pending = (await redis.client.xpending(PING_STREAM, 'strict')) as [number, ...unknown[]];
     expect(pending[0]).toBe(0);
   });
 
@@ -209,34 +181,34 @@ describe('event bus conformance', () => {
       await waitFor(() => deliveries.length >= 40, { description: 'after the restart', timeoutMs: 20_000 });
       exactlyOnce(deliveries, [...before, ...after]);
     } finally {
-      await Promise.all(running.splice(0).map((instance) => instance.close()));
+      await closeAll();
       await durable.destroy();
     }
   });
 
   it('claims idle pending entries from a consumer that never acknowledges', async () => {
     const ids = await publishPings((await producer()).publisher, 10);
-    await client.xgroup('CREATE', PING_STREAM, 'rescuers', '0');
-    await client.xreadgroup('GROUP', 'rescuers', 'ghost', 'COUNT', 10, 'STREAMS', PING_STREAM, '>');
+    await redis.client.xgroup('CREATE', PING_STREAM, 'rescuers', '0');
+    await redis.client.xreadgroup('GROUP', 'rescuers', 'ghost', 'COUNT', 10, 'STREAMS', PING_STREAM, '>');
     const deliveries: Delivery[] = [];
     await bus({ url: redis.url, service: 'rescuers', claimIdleMs: 300 }, deliveries);
     await waitFor(() => deliveries.length >= 10, { description: 'claimed from the ghost' });
     exactlyOnce(deliveries, ids);
-    const pending = (await client.xpending(PING_STREAM, 'rescuers')) as [number, ...unknown[]];
+    const pending = (await redis.client.xpending(PING_STREAM, 'rescuers')) as [number, ...unknown[]];
     expect(pending[0]).toBe(0);
   });
 
   it('removes consumers that are gone and hold nothing, never one that holds entries', async () => {
     await publishPings((await producer()).publisher, 2);
-    await client.xgroup('CREATE', PING_STREAM, 'tidy', '$');
-    await client.xgroup('CREATECONSUMER', PING_STREAM, 'tidy', 'gone-empty');
+    await redis.client.xgroup('CREATE', PING_STREAM, 'tidy', '$');
+    await redis.client.xgroup('CREATECONSUMER', PING_STREAM, 'tidy', 'gone-empty');
     const [holding] = await publishPings((await producer()).publisher, 1);
-    await client.xreadgroup('GROUP', 'tidy', 'gone-holding', 'COUNT', 1, 'STREAMS', PING_STREAM, '>');
+    await redis.client.xreadgroup('GROUP', 'tidy', 'gone-holding', 'COUNT', 1, 'STREAMS', PING_STREAM, '>');
     await sleep(150);
     const deliveries: Delivery[] = [];
     await bus({ url: redis.url, service: 'tidy', deadConsumerIdleMs: 100, claimIdleMs: 60_000 }, deliveries);
     const names = async () =>
-      ((await client.xinfo('CONSUMERS', PING_STREAM, 'tidy')) as unknown[][]).map((consumer) => String(consumer[1]));
+      ((await redis.client.xinfo('CONSUMERS', PING_STREAM, 'tidy')) as unknown[][]).map((consumer) => String(consumer[1]));
     await waitFor(async () => !(await names()).includes('gone-empty'), { description: 'gone-empty removed' });
     expect(await names()).toContain('gone-holding');
     expect(idsOf(deliveries)).not.toContain(holding);
@@ -248,7 +220,7 @@ describe('event bus conformance', () => {
     const { publisher } = await producer();
     const first = await publishPings(publisher, 5);
     await waitFor(() => deliveries.length >= 5, { description: 'before the loss' });
-    await client.del(PING_STREAM);
+    await redis.client.del(PING_STREAM);
     const later = await publishPings(publisher, 5, 5);
     await waitFor(() => deliveries.length >= 10, { description: 'after the group was recreated', timeoutMs: 20_000 });
     exactlyOnce(deliveries, [...first, ...later]);
@@ -265,11 +237,11 @@ describe('event bus conformance', () => {
     const { publisher } = await producer();
     await publisher.publish(PingSent, { name: 'hang', seq: 0 });
     const ids = await publishPings(publisher, 3, 1);
-    await waitFor(async () => (await client.xlen(deadLetterStream(PING_STREAM, 'patient'))) === 1, {
+    await waitFor(async () => (await redis.client.xlen(deadLetterStream(PING_STREAM, 'patient'))) === 1, {
       description: 'dead-lettered',
     });
     expect(attempts).toBe(3);
-    const [[, fields]] = await client.xrange(deadLetterStream(PING_STREAM, 'patient'), '-', '+');
+    const [[, fields]] = await redis.client.xrange(deadLetterStream(PING_STREAM, 'patient'), '-', '+');
     expect(fields[fields.indexOf('deadLetter.error') + 1]).toMatch(/did not finish within 100 ms/);
     exactlyOnce(deliveries, ids);
   });
@@ -316,7 +288,7 @@ describe('event bus conformance', () => {
       [],
     );
     const ids = await publishPings((await producer()).publisher, 6);
-    await client.xreadgroup('GROUP', 'watcher', 'w1', 'COUNT', 2, 'STREAMS', PING_STREAM, '>');
+    await redis.client.xreadgroup('GROUP', 'watcher', 'w1', 'COUNT', 2, 'STREAMS', PING_STREAM, '>');
     const lag = instance.app.get(StreamLagService);
     const report = async () => (await lag.report()).streams.find((s) => s.stream === PING_STREAM)!;
     const group = async (name: string) => (await report()).groups.find((g) => g.group === name)!;
@@ -324,9 +296,9 @@ describe('event bus conformance', () => {
     expect(await group('watcher')).toMatchObject({ consumers: 1, pending: 2, lag: 4, deadLetters: 0 });
     expect(await group('never-started')).toMatchObject({ consumers: 0, pending: 0, lag: 6 });
     // A deletion past the group's position makes Redis report no lag: the service counts instead.
-    const entries = await client.xrange(PING_STREAM, '-', '+');
-    await client.xdel(PING_STREAM, entries[3][0]);
-    const info = ((await client.xinfo('GROUPS', PING_STREAM)) as unknown[][]).find((g) => g[1] === 'watcher')!;
+    const entries = await redis.client.xrange(PING_STREAM, '-', '+');
+    await redis.client.xdel(PING_STREAM, entries[3][0]);
+    const info = ((await redis.client.xinfo('GROUPS', PING_STREAM)) as unknown[][]).find((g) => g[1] === 'watcher')!;
     expect(info[info.indexOf('lag') + 1]).toBeNull();
     expect(await group('watcher')).toMatchObject({ pending: 2, lag: 3 });
     expect((await report()).length).toBe(ids.length - 1);
@@ -347,8 +319,10 @@ describe('event bus conformance', () => {
     const ids = await publishPings(publisher, 10);
     await waitFor(() => deliveries.length >= 10, { description: 'prefixed delivery' });
     exactlyOnce(deliveries, ids);
-    expect(await client.exists(PING_STREAM)).toBe(0);
-    const groups = ((await client.xinfo('GROUPS', `tenant-a:${PING_STREAM}`)) as unknown[][]).map((group) => String(group[1]));
+    expect(await redis.client.exists(PING_STREAM)).toBe(0);
+    const groups = ((await redis.client.xinfo('GROUPS', `tenant-a:${PING_STREAM}`)) as unknown[][]).map((group) =>
+      String(group[1]),
+    );
     expect(groups.sort()).toEqual(['idle', 'prefixed', 'producer']);
   });
   it('a burst published in one tick travels in batches, and each publish learns its own entry', async () => {
@@ -356,7 +330,7 @@ describe('event bus conformance', () => {
     const published = await Promise.all(
       Array.from({ length: 250 }, (_, seq) => publisher.publish(PingSent, { name: `burst-${seq}`, seq })),
     );
-    const entries = await client.xrange(PING_STREAM, '-', '+');
+    const entries = await redis.client.xrange(PING_STREAM, '-', '+');
     expect(entries).toHaveLength(250);
     const idOfEntry = new Map(entries.map(([entryId, fields]) => [entryId, fields[fields.indexOf('id') + 1]]));
     for (const { id, entryId } of published) expect(idOfEntry.get(entryId)).toBe(id);

@@ -1,11 +1,11 @@
 import { Redis } from 'ioredis';
 import { deadLetterStream, UnrecoverableEventError } from '@app/eventbus';
-import { connectRedis, pendingCount } from '../support/redis-client.js';
+import { pendingCount, connectRedis } from '../support/redis-client.js';
 // The codec is internal: the test writes entries in the library's wire format by hand.
 import { encodeEnvelope } from '../../libs/eventbus/src/envelope/envelope.codec.js';
-import { startRedis, type RedisServer } from '../support/redis-server.js';
 import { sleep, waitFor } from '../support/http.js';
-import { idsOf, PING_STREAM, PingSent, publishPings, startBus, type BusInstance, type Delivery } from './bus-harness.js';
+import { useRedis } from '../support/test-redis.js';
+import { idsOf, PING_STREAM, PingSent, publishPings, startBus, useBuses, type Delivery } from './bus-harness.js';
 
 /**
  * What the rebuilt consumer promises beyond the conformance suite: a rolling window, ordered lanes,
@@ -13,31 +13,8 @@ import { idsOf, PING_STREAM, PingSent, publishPings, startBus, type BusInstance,
  * names the defect of the lockstep loop it guards against.
  */
 describe('consumer pipeline', () => {
-  let redis: RedisServer;
-  let client: Redis;
-  const running: BusInstance[] = [];
-  const bus = async (...args: Parameters<typeof startBus>) => {
-    const instance = await startBus(...args);
-    running.push(instance);
-    return instance;
-  };
-  const producer = () => bus({ url: redis.url, service: 'producer' }, []);
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    client = connectRedis(redis.url);
-  });
-
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((instance) => instance.close()));
-    await client.config('SET', 'maxmemory', '0');
-    await client.flushall();
-  });
-
-  afterAll(async () => {
-    client.disconnect();
-    await redis.destroy();
-  });
+  const redis = useRedis();
+  const { bus, producer } = useBuses(redis);
 
   it('a hanging handler holds back nothing: the window refills as soon as any entry ends', async () => {
     const deliveries: Delivery[] = [];
@@ -94,7 +71,7 @@ describe('consumer pipeline', () => {
   it('handles entries written in the previous envelope layout (one field per metadata item)', async () => {
     const deliveries: Delivery[] = [];
     await bus({ url: redis.url, service: 'upgraded' }, deliveries);
-    const entryId = await client.xadd(
+    const entryId = await redis.client.xadd(
       PING_STREAM,
       '*',
       'id',
@@ -124,7 +101,7 @@ describe('consumer pipeline', () => {
       causationId: 'cause-old',
       occurredAt: '2026-11-20T10:00:00.000Z',
     });
-    expect(await client.xlen(deadLetterStream(PING_STREAM, 'upgraded'))).toBe(0);
+    expect(await redis.client.xlen(deadLetterStream(PING_STREAM, 'upgraded'))).toBe(0);
   });
 
   it('no delivered entry waits for a claim while its consumer lives, even when Redis pauses writes (as a FAILOVER does)', async () => {
@@ -135,7 +112,7 @@ describe('consumer pipeline', () => {
     await sleep(300);
     const writer = connectRedis(redis.url);
     try {
-      await client.call('CLIENT', 'PAUSE', '2000', 'WRITE');
+      await redis.client.call('CLIENT', 'PAUSE', '2000', 'WRITE');
       // Written during the pause (Redis holds the XADD until it ends), read by the consumer's paused read.
       const fields = encodeEnvelope({
         id: 'during-pause',
@@ -156,7 +133,7 @@ describe('consumer pipeline', () => {
     } finally {
       writer.disconnect();
     }
-    await waitFor(async () => (await pendingCount(client, PING_STREAM, 'paused')) === 0, { description: 'acknowledged' });
+    await waitFor(async () => (await pendingCount(redis.client, PING_STREAM, 'paused')) === 0, { description: 'acknowledged' });
   });
 
   it('Redis refusing writes (out of memory) spends no delivery: nothing is dead-lettered, all is handled after', async () => {
@@ -170,7 +147,7 @@ describe('consumer pipeline', () => {
       async (event) => {
         await redisFull; // every handler meets the refusal, however fast it got its entry
         try {
-          await client.set(`effect:${event.seq}`, 'done');
+          await redis.client.set(`effect:${event.seq}`, 'done');
         } catch (error) {
           refusals += 1;
           throw error;
@@ -182,17 +159,17 @@ describe('consumer pipeline', () => {
     const ids = await Promise.all(
       [0, 1, 2].map(async (seq) => (await publisher.publish(PingSent, { name: `oom-${seq}`, seq })).id),
     );
-    await client.config('SET', 'maxmemory', '1');
+    await redis.client.config('SET', 'maxmemory', '1');
     outOfMemory();
     await waitFor(() => refusals >= 10, {
       description: 'handlers refused by Redis many times (well past maxDeliveries)',
       timeoutMs: 10_000,
     });
-    await client.config('SET', 'maxmemory', '0');
+    await redis.client.config('SET', 'maxmemory', '0');
     await waitFor(() => deliveries.length >= 3, { description: 'all handled once Redis takes writes again', timeoutMs: 10_000 });
     expect(new Set(idsOf(deliveries))).toEqual(new Set(ids));
-    expect(await client.xlen(deadLetterStream(PING_STREAM, 'patient'))).toBe(0);
-    expect(await pendingCount(client, PING_STREAM, 'patient')).toBe(0);
+    expect(await redis.client.xlen(deadLetterStream(PING_STREAM, 'patient'))).toBe(0);
+    expect(await pendingCount(redis.client, PING_STREAM, 'patient')).toBe(0);
   });
 
   it('a retry never takes back an entry another consumer claimed meanwhile', async () => {
@@ -204,10 +181,10 @@ describe('consumer pipeline', () => {
     });
     const { entryId } = await (await producer()).publisher.publish(PingSent, { name: 'contested', seq: 0 });
     await waitFor(() => attempts >= 1, { description: 'first attempt' });
-    await client.xclaim(PING_STREAM, 'honest', 'rescuer', 0, entryId);
+    await redis.client.xclaim(PING_STREAM, 'honest', 'rescuer', 0, entryId);
     await sleep(1_200);
     expect(attempts).toBe(1);
-    const [[, owner]] = (await client.xpending(PING_STREAM, 'honest', '-', '+', 10)) as [string, string][];
+    const [[, owner]] = (await redis.client.xpending(PING_STREAM, 'honest', '-', '+', 10)) as [string, string][];
     expect(owner).toBe('rescuer');
   });
 
@@ -233,10 +210,10 @@ describe('consumer pipeline', () => {
     expect(deliveries[0].context.deliveries).toBe(2);
     expect(reasons).toHaveLength(1);
     expect(String(reasons[0])).toMatch(/did not finish within 100 ms/);
-    await waitFor(async () => (await client.xlen(deadLetterStream(PING_STREAM, 'signalled'))) === 1, {
+    await waitFor(async () => (await redis.client.xlen(deadLetterStream(PING_STREAM, 'signalled'))) === 1, {
       description: 'refused one dead-lettered',
     });
-    const [[, fields]] = await client.xrange(deadLetterStream(PING_STREAM, 'signalled'), '-', '+');
+    const [[, fields]] = await redis.client.xrange(deadLetterStream(PING_STREAM, 'signalled'), '-', '+');
     expect(fields).toEqual(
       expect.arrayContaining(['id', refused.id, 'deadLetter.reason', 'unrecoverable', 'deadLetter.deliveries', '1']),
     );
