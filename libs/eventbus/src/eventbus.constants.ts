@@ -28,3 +28,12 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
 export const DEFAULT_RETRY_BASE_MS = 500;
 /** Ceiling of the retry delay; below the claim idle time, so a retry is not taken for a crash. */
 export const DEFAULT_RETRY_MAX_MS = 10_000;
+
+/** Window over which the lag view judges rates and status. */
+export const DEFAULT_LAG_WINDOW_MS = 60_000;
+
+export const DEFAULT_RETENTION_MAX_LENGTH = 1_000_000;
+export const DEFAULT_RETENTION_MAX_AGE_MS = 604_800_000;
+export const DEFAULT_RETENTION_INTERVAL_MS = 10_000;
+export const DEFAULT_RETENTION_HARD_MAX_LENGTH = 10_000_000;
+export const DEFAULT_DEAD_LETTER_MAX_LENGTH = 100_000;

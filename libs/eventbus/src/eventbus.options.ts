@@ -12,9 +12,15 @@ import {
   DEFAULT_RETRY_BASE_MS,
   DEFAULT_RETRY_MAX_MS,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  DEFAULT_LAG_WINDOW_MS,
+  DEFAULT_RETENTION_MAX_LENGTH,
+  DEFAULT_RETENTION_MAX_AGE_MS,
+  DEFAULT_RETENTION_INTERVAL_MS,
+  DEFAULT_RETENTION_HARD_MAX_LENGTH,
+  DEFAULT_DEAD_LETTER_MAX_LENGTH,
 } from './eventbus.constants.js';
 import { EventBusConfigError } from './errors/eventbus-config.error.js';
-import type { EventBusModuleOptions } from './interfaces/eventbus-options.interface.js';
+import type { EventBusModuleOptions, RetentionOptions } from './interfaces/eventbus-options.interface.js';
 import type { StreamTopology } from './interfaces/stream-topology.interface.js';
 
 /** Options with every default applied and every value checked. */
@@ -37,6 +43,9 @@ export interface EventBusConfig {
   commandTimeoutMs: number;
   retryBaseMs: number;
   retryMaxMs: number;
+  lagWindowMs: number;
+  /** Every value resolved; `enabled: false` when the app turned the trimmer off. */
+  retention: Required<RetentionOptions> & { enabled: boolean };
 }
 
 const NAME = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -99,5 +108,32 @@ export function resolveEventBusConfig(options: EventBusModuleOptions): EventBusC
     commandTimeoutMs: integer('commandTimeoutMs', options.commandTimeoutMs, DEFAULT_COMMAND_TIMEOUT_MS, 1, 60_000),
     retryBaseMs,
     retryMaxMs: integer('retryMaxMs', options.retryMaxMs, DEFAULT_RETRY_MAX_MS, retryBaseMs, 3_600_000),
+    lagWindowMs: integer('lagWindowMs', options.lagWindowMs, DEFAULT_LAG_WINDOW_MS, 1_000, 86_400_000),
+    retention: resolveRetention(options.retention),
+  };
+}
+
+function resolveRetention(options: RetentionOptions | false | undefined): EventBusConfig['retention'] {
+  const given = options || {};
+  const maxLength = integer('retention.maxLength', given.maxLength, DEFAULT_RETENTION_MAX_LENGTH, 1, 1_000_000_000);
+  return {
+    enabled: options !== false,
+    maxLength,
+    maxAgeMs: integer('retention.maxAgeMs', given.maxAgeMs, DEFAULT_RETENTION_MAX_AGE_MS, 1_000, 31_536_000_000),
+    intervalMs: integer('retention.intervalMs', given.intervalMs, DEFAULT_RETENTION_INTERVAL_MS, 100, 86_400_000),
+    hardMaxLength: integer(
+      'retention.hardMaxLength',
+      given.hardMaxLength,
+      Math.max(DEFAULT_RETENTION_HARD_MAX_LENGTH, maxLength),
+      maxLength,
+      1_000_000_000,
+    ),
+    deadLetterMaxLength: integer(
+      'retention.deadLetterMaxLength',
+      given.deadLetterMaxLength,
+      DEFAULT_DEAD_LETTER_MAX_LENGTH,
+      1,
+      1_000_000_000,
+    ),
   };
 }

@@ -10,6 +10,14 @@ describe('validateEventBusEnv', () => {
       claimIdleMs: 1500,
       maxDeliveries: 3,
       adminToken: undefined,
+      lagWindowMs: undefined,
+      retention: {
+        maxLength: undefined,
+        maxAgeMs: undefined,
+        intervalMs: undefined,
+        hardMaxLength: undefined,
+        deadLetterMaxLength: undefined,
+      },
     });
   });
 
@@ -21,6 +29,12 @@ describe('validateEventBusEnv', () => {
     ['EVENTBUS_ADMIN_TOKEN', 'two words'],
     ['EVENTBUS_CONSUMER', 'a b'],
     ['HOST', 'localhost:80'],
+    ['EVENTBUS_LAG_WINDOW_MS', '10'],
+    ['EVENTBUS_RETENTION_MAX_LENGTH', '-1'],
+    ['EVENTBUS_RETENTION_MAX_AGE_MS', '1 week'],
+    ['EVENTBUS_RETENTION_INTERVAL_MS', '0'],
+    ['EVENTBUS_RETENTION_HARD_MAX_LENGTH', '1.5'],
+    ['EVENTBUS_DEAD_LETTER_MAX_LENGTH', '0'],
   ])('stops on a bad %s, naming it', (name, value) => {
     expect(() => validateEventBusEnv({ [name]: value })).toThrow(name);
   });

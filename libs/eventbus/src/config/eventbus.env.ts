@@ -49,6 +49,50 @@ export class EventBusEnv {
   @IsOptional()
   @Matches(/^[A-Za-z0-9._:-]{1,100}$/, { message: 'EVENTBUS_CONSUMER must be 1-100 characters of [A-Za-z0-9._:-]' })
   EVENTBUS_CONSUMER?: string;
+
+  /** Sliding window over which rates and each group's status are judged. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(86_400_000)
+  EVENTBUS_LAG_WINDOW_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  EVENTBUS_RETENTION_MAX_LENGTH?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(31_536_000_000)
+  EVENTBUS_RETENTION_MAX_AGE_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(86_400_000)
+  EVENTBUS_RETENTION_INTERVAL_MS?: number;
+
+  /** The hard cap: a stream is trimmed to this length even past a group's unacknowledged entries. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  EVENTBUS_RETENTION_HARD_MAX_LENGTH?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  EVENTBUS_DEAD_LETTER_MAX_LENGTH?: number;
 }
 
 export function validateEventBusEnv(env: Record<string, unknown>): EventBusEnv {
@@ -70,6 +114,14 @@ export function eventBusOptionsFromEnv(env: EventBusEnv): Partial<EventBusModule
     claimIdleMs: env.EVENTBUS_CLAIM_IDLE_MS,
     maxDeliveries: env.EVENTBUS_MAX_DELIVERIES,
     adminToken: env.EVENTBUS_ADMIN_TOKEN,
+    lagWindowMs: env.EVENTBUS_LAG_WINDOW_MS,
+    retention: {
+      maxLength: env.EVENTBUS_RETENTION_MAX_LENGTH,
+      maxAgeMs: env.EVENTBUS_RETENTION_MAX_AGE_MS,
+      intervalMs: env.EVENTBUS_RETENTION_INTERVAL_MS,
+      hardMaxLength: env.EVENTBUS_RETENTION_HARD_MAX_LENGTH,
+      deadLetterMaxLength: env.EVENTBUS_DEAD_LETTER_MAX_LENGTH,
+    },
   };
 }
 
@@ -82,6 +134,12 @@ class EventBusEnvKeys implements Record<keyof EventBusEnv, undefined> {
   EVENTBUS_MAX_DELIVERIES = undefined;
   EVENTBUS_ADMIN_TOKEN = undefined;
   EVENTBUS_CONSUMER = undefined;
+  EVENTBUS_LAG_WINDOW_MS = undefined;
+  EVENTBUS_RETENTION_MAX_LENGTH = undefined;
+  EVENTBUS_RETENTION_MAX_AGE_MS = undefined;
+  EVENTBUS_RETENTION_INTERVAL_MS = undefined;
+  EVENTBUS_RETENTION_HARD_MAX_LENGTH = undefined;
+  EVENTBUS_DEAD_LETTER_MAX_LENGTH = undefined;
 }
 
 /** Every variable `EventBusEnv` reads. */

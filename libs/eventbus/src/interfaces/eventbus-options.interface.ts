@@ -55,4 +55,25 @@ export interface EventBusModuleOptions {
   retryBaseMs?: number;
   /** Ceiling of the retry delay. @default 10000 */
   retryMaxMs?: number;
+  /** Sliding window over which the lag view judges rates and each group's status. @default 60000 */
+  lagWindowMs?: number;
+  /** What Redis keeps of each declared stream; `false` turns the trimmer off in this app. */
+  retention?: RetentionOptions | false;
+}
+
+/**
+ * Retention never removes an entry a declared group has not acknowledged, except past
+ * `hardMaxLength`, which protects Redis from a group that is gone for good.
+ */
+export interface RetentionOptions {
+  /** Each stream is trimmed to about this many entries. @default 1000000 */
+  maxLength?: number;
+  /** Entries older than this are trimmed; also how long dedupe records live. @default 604800000 (7 days) */
+  maxAgeMs?: number;
+  /** How often the trimmer runs (one instance at a time across the system). @default 10000 */
+  intervalMs?: number;
+  /** Trimmed to this length even past unacknowledged entries. @default 10000000 */
+  hardMaxLength?: number;
+  /** Each dead-letter stream keeps at most this many entries. @default 100000 */
+  deadLetterMaxLength?: number;
 }
