@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { EventBusHealthIndicator } from '../health/eventbus.health.js';
+import { DashboardController } from './dashboard.controller.js';
 import { DeadLetterController } from './dead-letter.controller.js';
 import { EventBusExceptionFilter } from './eventbus-exception.filter.js';
 import { HealthController } from './health.controller.js';
@@ -16,7 +17,7 @@ import { StreamLagController } from './stream-lag.controller.js';
  */
 @Module({
   imports: [TerminusModule],
-  controllers: [HealthController, StreamLagController, MetricsController, DeadLetterController],
+  controllers: [HealthController, StreamLagController, MetricsController, DeadLetterController, DashboardController],
   providers: [EventBusHealthIndicator, { provide: APP_FILTER, useClass: EventBusExceptionFilter }],
   exports: [EventBusHealthIndicator],
 })
