@@ -2,8 +2,9 @@
 // `npm run lag`: the lag table of every stream and consumer group, like `kafka-consumer-groups --describe`,
 // and the admin subcommands for replay (`position`) and inspection (`pending`). Node built-ins only.
 import { parseArgs } from 'node:util';
-import { count, drain, duration, palette, rate, statusText, table } from './lib/format.mjs';
+import { count, duration, palette, table } from './lib/format.mjs';
 import { AppUnreachableError, call, serverMessage } from './lib/http.mjs';
+import { lagTable } from './lib/lag-table.mjs';
 
 const USAGE = `Usage:
   npm run lag [-- --url URL] [--watch] [--json]
@@ -71,44 +72,9 @@ async function lagReport(opts) {
   return answer.json;
 }
 
-function consumersCell(group) {
-  const names = Array.isArray(group.consumerDetails) ? group.consumerDetails.map((c) => c.name) : [];
-  const list = names.join(',');
-  return names.length
-    ? `${count(group.consumers)} (${list.length > 40 ? `${list.slice(0, 39)}…` : list})`
-    : count(group.consumers);
-}
-
-function lagTable(report) {
-  const rows = [];
-  for (const stream of report.streams) {
-    for (const group of stream.groups) {
-      rows.push([
-        stream.stream,
-        group.group,
-        count(stream.length),
-        colors.bold(count(group.lag)),
-        count(group.pending),
-        duration(group.timeLagMs),
-        rate(group.rateOut),
-        drain(group.drainSeconds),
-        count(group.deadLetters),
-        statusText(group.status, colors),
-        consumersCell(group),
-      ]);
-    }
-  }
-  const header = ['STREAM', 'GROUP', 'LENGTH', 'LAG', 'PENDING', 'TIME-LAG', 'RATE-OUT', 'DRAIN', 'DEAD', 'STATUS', 'CONSUMERS'];
-  return table(
-    header.map((h) => colors.dim(h)),
-    rows,
-    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
-  );
-}
-
 async function describeOnce(opts) {
   const report = await lagReport(opts);
-  return opts.json ? JSON.stringify(report, null, 2) : lagTable(report);
+  return opts.json ? JSON.stringify(report, null, 2) : lagTable(report, colors);
 }
 
 async function watch(opts) {

@@ -15,6 +15,8 @@ export interface RunScriptOptions {
   timeoutMs?: number;
   /** Send SIGINT after this long, as Ctrl-C would (for `--watch`). */
   interruptAfterMs?: number;
+  /** Send SIGINT (once) as soon as the output so far satisfies this. */
+  interruptWhen?: (stdout: string) => boolean;
 }
 
 /** Runs `node scripts/<name> ...args` with stdout and stderr piped, as a user piping its output would. */
@@ -27,7 +29,14 @@ export function runScript(name: string, args: readonly string[], options: RunScr
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    let interrupted = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (!interrupted && options.interruptWhen?.(stdout)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const kill = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
     const interrupt = options.interruptAfterMs ? setTimeout(() => child.kill('SIGINT'), options.interruptAfterMs) : undefined;
