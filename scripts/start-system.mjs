@@ -6,11 +6,11 @@
 // 3. Ctrl-C (SIGINT) or SIGTERM: apps get SIGTERM (then SIGKILL after 10 s), then Redis if we started it.
 // Node builtins only.
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
-import { Socket } from 'node:net';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { onPath, redisAnswers, sleep, stopChild, waitHealthy } from './lib/processes.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const APPS = [
@@ -35,62 +35,12 @@ function pipeWithPrefix(name, stream, out) {
   createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => out.write(`${tag(name)} ${line}\n`));
 }
 
-/** Connects to host:port, sends PING, resolves true if anything Redis-like answers. */
-function redisAnswers(host, port, timeoutMs = 1000) {
-  return new Promise((done) => {
-    const socket = new Socket();
-    const finish = (value) => {
-      socket.destroy();
-      done(value);
-    };
-    socket.setTimeout(timeoutMs, () => finish(false));
-    socket.once('error', () => finish(false));
-    socket.once('data', (chunk) => {
-      const reply = chunk.toString();
-      // +PONG, or an auth error from a protected Redis: either way a Redis answers.
-      finish(reply.startsWith('+PONG') || reply.startsWith('-'));
-    });
-    socket.connect(port, host, () => socket.write('PING\r\n'));
-  });
-}
-
-function onPath(binary) {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, binary);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function waitForExit(child, timeoutMs) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((done) => {
-    const timer = setTimeout(() => done(false), timeoutMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      done(true);
-    });
-  });
-}
-
-async function stopChild(entry, timeoutMs = 10_000) {
-  const { child, name } = entry;
+async function stop(entry, timeoutMs = 10_000) {
   entry.expectedExit = true;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  if (!(await waitForExit(child, timeoutMs))) {
-    say(`${name} did not stop within ${timeoutMs / 1000} s: SIGKILL`);
-    child.kill('SIGKILL');
-    await waitForExit(child, 5_000);
-  }
+  await stopChild(entry.child, {
+    timeoutMs,
+    onKill: () => say(`${entry.name} did not stop within ${timeoutMs / 1000} s: SIGKILL`),
+  });
 }
 
 async function shutdown(reason, code = 0) {
@@ -98,9 +48,9 @@ async function shutdown(reason, code = 0) {
   shuttingDown = true;
   say(`${reason}: stopping`);
   const apps = children.filter((c) => c.name !== 'redis');
-  await Promise.all(apps.map((entry) => stopChild(entry)));
+  await Promise.all(apps.map((entry) => stop(entry)));
   const redis = children.find((c) => c.name === 'redis');
-  if (redis) await stopChild(redis);
+  if (redis) await stop(redis);
   say('stopped');
   process.exit(code);
 }
@@ -202,22 +152,6 @@ function startApp(app, redisUrl) {
   return { ...app, port, url: `http://127.0.0.1:${port}`, entry };
 }
 
-async function waitHealthy(app, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (app.entry.child.exitCode !== null) return false;
-    try {
-      const res = await fetch(`${app.url}/health`, { signal: AbortSignal.timeout(2_000) });
-      await res.arrayBuffer();
-      if (res.status === 200) return true;
-    } catch {
-      // not up yet
-    }
-    await sleep(200);
-  }
-  return false;
-}
-
 // Last resort (crash of this script): no child outlives it.
 process.on('exit', () => {
   for (const { child } of children) {
@@ -230,7 +164,7 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 const redisUrl = await ensureRedis();
 if (!build()) await shutdown('build failed', 1);
 const started = APPS.map((app) => startApp(app, redisUrl));
-const healthy = await Promise.all(started.map((app) => waitHealthy(app)));
+const healthy = await Promise.all(started.map((app) => waitHealthy(app.url, app.entry.child)));
 started.forEach((app, i) => {
   if (!healthy[i]) say(`${app.name} is not healthy on ${app.url}/health (see its output above)`);
 });
