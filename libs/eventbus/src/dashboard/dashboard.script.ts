@@ -124,7 +124,7 @@ export const DASHBOARD_SCRIPT = String.raw`
     var top = 12, bottom = CHART_H - 2, left = 2, right = CHART_W - 2;
     var max = 1;
     points.forEach(function (p) { if (p[1] > max) max = p[1]; });
-    var start = points.length ? Math.min(points[0][0], now - 30000) : now - 30000;
+    var start = points.length ? Math.min(points[0][0], now - 10000) : now - 10000;
     var span = Math.max(now - start, 1);
     function x(t) { return left + ((t - start) / span) * (right - left); }
     function y(v) { return bottom - (v / max) * (bottom - top); }
