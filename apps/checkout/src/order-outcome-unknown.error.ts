@@ -11,6 +11,7 @@ export class OrderOutcomeUnknownError extends ServiceUnavailableException {
       {
         statusCode: HttpStatus.SERVICE_UNAVAILABLE,
         error: 'Service Unavailable',
+        reason: 'redis-unreachable',
         message: `Redis became unreachable while order ${orderId} was being written: it may have been accepted; check GET /orders/${orderId} or retry with the same Idempotency-Key`,
         outcome: 'unknown',
         orderId,

@@ -1,3 +1,4 @@
+import { MaxDecimalPlaces } from '@app/eventbus';
 import { IsInt, IsNumber, IsString, Matches, Max, Min } from 'class-validator';
 
 /** SKUs are part of Redis keys and URLs: a conservative alphabet. */
@@ -16,7 +17,9 @@ export class OrderLine {
   @Max(10_000)
   quantity: number;
 
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  // Not `@IsNumber({ maxDecimalPlaces })`: it throws on exponent notation (`1e-7`).
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(2)
   @Min(0)
   @Max(1_000_000)
   unitPrice: number;

@@ -8,7 +8,7 @@ export { EVENTBUS_REDIS } from './eventbus.constants.js';
 export { EventBusEnv, EVENTBUS_ENV_VARIABLES, validateEventBusEnv, eventBusOptionsFromEnv } from './config/eventbus.env.js';
 
 // Events: declare, publish, handle
-export { DomainEvent, HandleEvent } from './decorators/index.js';
+export { DomainEvent, HandleEvent, MaxDecimalPlaces } from './decorators/index.js';
 export type { DomainEventClass, DomainEventDefinition } from './interfaces/domain-event.interface.js';
 export type { EventContext } from './interfaces/event-context.interface.js';
 export { EventPublisher, type PublishedEvent, type PublishOptions } from './publisher/event.publisher.js';
@@ -23,6 +23,7 @@ export * from './errors/index.js';
 // Operations: readiness, health, lag, metrics, dead letters, HTTP endpoints
 export { ConsumerRegistry, type ConsumerStatus } from './runtime/consumer.registry.js';
 export { EventBusHealthIndicator } from './health/eventbus.health.js';
+export { EventBusHealthModule } from './health/eventbus-health.module.js';
 export { StreamLagService } from './lag/stream-lag.service.js';
 export type { GroupLag, LagReport, StreamLag } from './lag/stream-lag.interface.js';
 export { EventBusMetrics } from './metrics/eventbus.metrics.js';
@@ -30,4 +31,5 @@ export { DeadLetterService } from './dead-letter/dead-letter.service.js';
 export type { DeadLetter } from './dead-letter/dead-letter.interface.js';
 export { deadLetterStream } from './redis/stream.keys.js';
 export { EventBusHttpModule } from './http/eventbus-http.module.js';
+export type { EventBusEndpoints } from './http/eventbus-http.endpoints.js';
 export { EventBusExceptionFilter } from './http/eventbus-exception.filter.js';

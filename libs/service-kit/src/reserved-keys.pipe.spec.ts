@@ -22,4 +22,11 @@ describe('ReservedKeysPipe', () => {
     expect(pipe.transform(ordinary, body)).toBe(ordinary);
     expect(pipe.transform({ constructor: 1 }, { type: 'query' })).toEqual({ constructor: 1 });
   });
+
+  it('walks a body nested far deeper than the stack allows, without recursion', () => {
+    const depth = 200_000;
+    const deep = JSON.parse('['.repeat(depth) + '{"__proto__":1}' + ']'.repeat(depth)) as unknown;
+    expect(() => pipe.transform(deep, body)).toThrow(BadRequestException);
+    expect(pipe.transform(JSON.parse('['.repeat(depth) + ']'.repeat(depth)), body)).toBeDefined();
+  });
 });

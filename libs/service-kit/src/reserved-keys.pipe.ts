@@ -10,20 +10,28 @@ const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
 export class ReservedKeysPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     if (metadata.type === 'body') {
-      const found = findReserved(value, '');
+      const found = findReserved(value);
       if (found) throw new BadRequestException([`property ${found} should not exist`]);
     }
     return value;
   }
 }
 
-function findReserved(value: unknown, path: string): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const key of Object.keys(value)) {
-    const at = path ? `${path}.${key}` : key;
-    if (RESERVED.has(key)) return at;
-    const nested = findReserved((value as Record<string, unknown>)[key], at);
-    if (nested) return nested;
+/**
+ * The path of the first reserved key, depth first in key order. Iterative: the body parser bounds
+ * the depth, but a pipe that recursed would still be one deep body away from a stack overflow.
+ */
+function findReserved(body: unknown): string | undefined {
+  const stack: [value: unknown, path: string][] = [[body, '']];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [value, path] = next;
+    if (typeof value !== 'object' || value === null) continue;
+    const keys = Object.keys(value);
+    for (const key of keys) if (RESERVED.has(key)) return path ? `${path}.${key}` : key;
+    // Pushed last to first, so the first key's subtree is walked first.
+    for (let i = keys.length - 1; i >= 0; i--) {
+      stack.push([(value as Record<string, unknown>)[keys[i]], path ? `${path}.${keys[i]}` : keys[i]]);
+    }
   }
   return undefined;
 }

@@ -1,7 +1,8 @@
 import { Logger, ValidationPipe, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { EventBusConfigError, validateEventBusEnv, type EventBusEnv } from '@app/eventbus';
+import { EventBusConfigError, EventBusExceptionFilter, validateEventBusEnv, type EventBusEnv } from '@app/eventbus';
+import { bodyDepthLimit } from './json-depth.limit.js';
 import { ReservedKeysPipe } from './reserved-keys.pipe.js';
 
 /** Beyond the bus's own bound on in-flight handlers, a stop that still hangs is forced. */
@@ -32,8 +33,16 @@ function closeOnSignals(app: NestExpressApplication): void {
 const BODY_LIMIT = '64kb';
 
 /**
+ * Our bodies nest 3 deep (`items[].sku`); anything past this is refused with 400 before a pipe
+ * sees it, as class-transformer and class-validator walk a body recursively (JSON.parse itself
+ * does not recurse).
+ */
+const BODY_MAX_DEPTH = 32;
+
+/**
  * Starts one service the same way everywhere: strict request validation (unknown fields are an
- * error), a body-size limit, a clean exit on SIGTERM/SIGINT, and `HOST`:`PORT`
+ * error), a body size and depth limit, the bus's failures mapped to HTTP (`EventBusExceptionFilter`:
+ * Redis away or refusing writes → 503), a clean exit on SIGTERM/SIGINT, and `HOST`:`PORT`
  * (default 127.0.0.1 and the service's port).
  */
 export async function bootstrapService(module: Type, defaultPort: number): Promise<NestExpressApplication | undefined> {
@@ -47,8 +56,11 @@ export async function bootstrapService(module: Type, defaultPort: number): Promi
     process.exitCode = 1;
     return undefined;
   }
-  const app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false });
+  // `rawBody`: the parser keeps the bytes it read, for the depth check right after it.
+  const app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false, rawBody: true });
   app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.use(bodyDepthLimit(BODY_MAX_DEPTH));
+  app.useGlobalFilters(new EventBusExceptionFilter(app.getHttpAdapter()));
   app.useGlobalPipes(
     new ReservedKeysPipe(),
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),

@@ -13,7 +13,7 @@ export type ServiceName = (typeof SERVICES)[keyof typeof SERVICES];
 
 /**
  * What every service of this system imports: validated environment, the bus as `service` with the
- * whole topology, and the operational endpoints (`/health`, `/streams/lag`, `/metrics`).
+ * whole topology, and every operational endpoint (`/health`, `/streams/lag`, `/metrics`, admin API).
  */
 export function serviceModules(service: ServiceName): NonNullable<ModuleMetadata['imports']> {
   const config = ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateEventBusEnv });
@@ -30,6 +30,6 @@ export function serviceModules(service: ServiceName): NonNullable<ModuleMetadata
         topology: TOPOLOGY,
       }),
     }),
-    EventBusHttpModule,
+    EventBusHttpModule.forRoot(),
   ];
 }

@@ -1,2 +1,3 @@
 export * from './domain-event.decorator.js';
 export * from './handle-event.decorator.js';
+export * from './max-decimal-places.decorator.js';

@@ -16,6 +16,12 @@ import type { EventBusConfig } from '../eventbus.options.js';
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
+ * `Bearer <token68>` (RFC 6750): the scheme in any case (RFC 9110: schemes are case-insensitive),
+ * one token, nothing after it.
+ */
+const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+/**
  * Admin endpoints need `Authorization: Bearer <adminToken>`. With no token configured they refuse
  * every call. Digests are compared in constant time, so the answer's timing says nothing about
  * how much of a guess was right.
@@ -34,8 +40,8 @@ export class AdminTokenGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (!this.expected) throw new ForbiddenException('Admin endpoints are disabled: no admin token is configured');
     const header = context.switchToHttp().getRequest<Request>().headers.authorization ?? '';
-    const [scheme, token] = header.split(' ');
-    if (scheme !== 'Bearer' || !token || !timingSafeEqual(digest(token), this.expected)) {
+    const token = BEARER.exec(header)?.[1];
+    if (!token || !timingSafeEqual(digest(token), this.expected)) {
       throw new UnauthorizedException('A valid admin bearer token is required');
     }
     return true;

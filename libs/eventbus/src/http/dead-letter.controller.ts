@@ -1,19 +1,8 @@
-import {
-  BadRequestException,
-  Controller,
-  DefaultValuePipe,
-  Delete,
-  Get,
-  NotFoundException,
-  Param,
-  ParseIntPipe,
-  Post,
-  Query,
-  UseGuards,
-} from '@nestjs/common';
+import { BadRequestException, Controller, Delete, Get, NotFoundException, Param, Post, Query, UseGuards } from '@nestjs/common';
 import type { DeadLetter } from '../dead-letter/dead-letter.interface.js';
 import { DeadLetterService } from '../dead-letter/dead-letter.service.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
+import { PageSizePipe } from './page-size.pipe.js';
 
 const ENTRY_ID = /^\d{1,20}-\d{1,20}$/;
 
@@ -35,11 +24,10 @@ export class DeadLetterController {
   async list(
     @Param('stream') stream: string,
     @Param('group') group: string,
-    @Query('count', new DefaultValuePipe(100), ParseIntPipe) count: number,
+    @Query('count', PageSizePipe) count: number,
     @Query('after') after?: string,
   ): Promise<{ deadLetters: DeadLetter[] }> {
-    const page = Math.min(Math.max(count, 1), 1_000);
-    return { deadLetters: await this.deadLetters.list(stream, group, page, after ? entryId(after) : '-') };
+    return { deadLetters: await this.deadLetters.list(stream, group, count, after ? entryId(after) : '-') };
   }
 
   @Post('redrive')

@@ -1,24 +1,25 @@
-import { Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { EventBusHealthIndicator } from '../health/eventbus.health.js';
-import { DashboardController } from './dashboard.controller.js';
-import { DeadLetterController } from './dead-letter.controller.js';
-import { EventBusExceptionFilter } from './eventbus-exception.filter.js';
-import { HealthController } from './health.controller.js';
-import { MetricsController } from './metrics.controller.js';
-import { StreamLagController } from './stream-lag.controller.js';
+import { EventBusHealthModule } from '../health/eventbus-health.module.js';
+import { ConfigurableEventBusHttpModule, EVENTBUS_HTTP_OPTIONS } from './eventbus-http.module-definition.js';
 
 /**
- * The operational endpoints every app of the bus serves: `GET /health`, `GET /streams/lag`,
- * `GET /metrics`, the dead-letter admin API
- * (`/admin/dead-letters/...`, bearer token), and
- * maps `RedisUnavailableError` to 503 and `EventValidationError` to 400. Needs `EventBusModule.forRoot` (global) in the same app.
+ * The operational endpoints: `GET /health`, `GET /streams/lag`, `GET /metrics` and the admin API
+ * (`/admin/...`, bearer token) and `GET /streams/dashboard`, each on unless turned off (`forRoot({ metrics: false })`; the list
+ * is `EVENTBUS_ENDPOINTS`). Installs no exception filter: the app installs
+ * `EventBusExceptionFilter`. Needs `EventBusModule.forRoot` (global) in the same app; exports
+ * `EventBusHealthIndicator`.
+ *
+ * @example
+ * imports: [EventBusModule.forRoot({ ... }), EventBusHttpModule.forRoot({ admin: false })]
  */
 @Module({
-  imports: [TerminusModule],
-  controllers: [HealthController, StreamLagController, MetricsController, DeadLetterController, DashboardController],
-  providers: [EventBusHealthIndicator, { provide: APP_FILTER, useClass: EventBusExceptionFilter }],
-  exports: [EventBusHealthIndicator],
+  imports: [TerminusModule, EventBusHealthModule],
+  exports: [EventBusHealthModule],
 })
-export class EventBusHttpModule {}
+export class EventBusHttpModule extends ConfigurableEventBusHttpModule {
+  /** Every endpoint unless turned off: `forRoot()` serves them all. */
+  static override forRoot(endpoints: typeof EVENTBUS_HTTP_OPTIONS = {}): DynamicModule {
+    return super.forRoot(endpoints);
+  }
+}

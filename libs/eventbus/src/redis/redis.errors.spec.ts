@@ -1,5 +1,5 @@
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
-import { isRedisUnavailable } from './redis.errors.js';
+import { isRedisUnavailable, redisRefusal } from './redis.errors.js';
 
 const reply = (message: string) => Object.assign(new Error(message), { name: 'ReplyError' });
 
@@ -19,5 +19,25 @@ describe('isRedisUnavailable', () => {
     expect(isRedisUnavailable(reply('ERR Error running script'))).toBe(false);
     expect(isRedisUnavailable(new Error('invoice service refused'))).toBe(false);
     expect(isRedisUnavailable('OOM')).toBe(false);
+  });
+});
+
+describe('redisRefusal', () => {
+  it("names Redis' reason for refusing a write, also wrapped, and nothing else", () => {
+    expect(redisRefusal(reply("OOM command not allowed when used memory > 'maxmemory'. script: 1a2b, on @user_script:3."))).toBe(
+      'OOM',
+    );
+    expect(redisRefusal(new Error('handler', { cause: reply("READONLY You can't write against a read only replica.") }))).toBe(
+      'READONLY',
+    );
+    expect(redisRefusal(reply('MISCONF Redis is configured to save RDB snapshots'))).toBe('MISCONF');
+    expect(redisRefusal(reply('WRONGTYPE Operation against a key'))).toBeUndefined();
+    expect(redisRefusal(new Error('Connection is closed.'))).toBeUndefined();
+  });
+
+  it('makes a refused write a RedisUnavailableError that was not applied', () => {
+    const refused = new RedisUnavailableError('an atomic step', reply('OOM command not allowed'));
+    expect({ refusal: refused.refusal, maybeApplied: refused.maybeApplied }).toEqual({ refusal: 'OOM', maybeApplied: false });
+    expect(new RedisUnavailableError('publish', new Error('Command timed out')).maybeApplied).toBe(true);
   });
 });

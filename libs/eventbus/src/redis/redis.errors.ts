@@ -17,13 +17,30 @@ const REFUSALS = /^(OOM|READONLY|LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|NO
 const UNREACHABLE =
   /Connection is closed|isn't writeable|enableOfflineQueue|Command timed out|Reached the max retries|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Socket closed/i;
 
+/** The errors of `error`'s `cause` chain, `error` first (bounded: a chain may loop). */
+function* causeChain(error: unknown): Generator<Error> {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) yield current;
+}
+
+/**
+ * Why Redis refused a write, if `error`'s `cause` chain holds such a reply: the reply's first
+ * word (`OOM`, `READONLY`, `MISCONF`, ...).
+ */
+export function redisRefusal(error: unknown): string | undefined {
+  for (const current of causeChain(error)) {
+    const refusal = current.name === 'ReplyError' ? REFUSALS.exec(current.message) : null;
+    if (refusal) return refusal[1];
+  }
+  return undefined;
+}
+
 /**
  * Redis unreachable or refusing writes (out of memory, a replica, loading, failing over): a
  * passing condition of the infrastructure, not a fault of the entry or its handler. Follows the
  * `cause` chain, so a handler's own error wrapping a Redis failure counts too.
  */
 export function isRedisUnavailable(error: unknown): boolean {
-  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+  for (const current of causeChain(error)) {
     if (current.name === 'RedisUnavailableError' || current.name === 'MaxRetriesPerRequestError') return true;
     if ((current.name === 'ReplyError' ? REFUSALS : UNREACHABLE).test(current.message)) return true;
   }

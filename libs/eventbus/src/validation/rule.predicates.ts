@@ -58,6 +58,11 @@ export function decimalPlaces(value: number): number {
   return exponentAt === -1 ? fraction : Math.max(0, fraction - Number(text.slice(exponentAt + 1)));
 }
 
+/** `@MaxDecimalPlaces(places)`: a finite number with at most `places` decimals. */
+export function hasMaxDecimalPlaces(value: unknown, places: number): boolean {
+  return typeof value === 'number' && Number.isFinite(value) && decimalPlaces(value) <= places;
+}
+
 function numberPredicate(options: Record<string, unknown>, refuse: (reason: string) => never): Predicate {
   const unknown = Object.keys(options).filter((key) => !NUMBER_OPTIONS.has(key));
   if (unknown.length > 0) refuse(`option ${unknown.join(', ')}`);
@@ -100,6 +105,8 @@ function buildPredicate(name: string, args: unknown[], refuse: (reason: string) 
       return (value) => typeof value === 'number' && Number.isInteger(value);
     case 'isNumber':
       return numberPredicate((first ?? {}) as Record<string, unknown>, refuse);
+    case 'maxDecimalPlaces':
+      return (value) => hasMaxDecimalPlaces(value, first as number);
     case 'min':
       // class-validator also fails every value when the bound itself is not a number.
       return typeof first === 'number' ? (value) => typeof value === 'number' && value >= first : NEVER;
