@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { EventBusHealthIndicator } from '../health/eventbus.health.js';
 import { DeadLetterController } from './dead-letter.controller.js';
 import { EventBusExceptionFilter } from './eventbus-exception.filter.js';
+import { GroupAdminController } from './group-admin.controller.js';
 import { HealthController } from './health.controller.js';
 import { MetricsController } from './metrics.controller.js';
 import { StreamLagController } from './stream-lag.controller.js';
@@ -16,7 +17,7 @@ import { StreamLagController } from './stream-lag.controller.js';
  */
 @Module({
   imports: [TerminusModule],
-  controllers: [HealthController, StreamLagController, MetricsController, DeadLetterController],
+  controllers: [HealthController, StreamLagController, MetricsController, DeadLetterController, GroupAdminController],
   providers: [EventBusHealthIndicator, { provide: APP_FILTER, useClass: EventBusExceptionFilter }],
   exports: [EventBusHealthIndicator],
 })
