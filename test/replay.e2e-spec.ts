@@ -32,7 +32,8 @@ describe('replay and pending inspection (built apps)', () => {
     for (const name of CONSUMING) apps[name] = await startApp(name, { redisUrl: redis.url, env });
   }, T);
 
-  const groupPath = (group: string, stream = ORDERS_STREAM) => `${checkout.url}/admin/groups/${encodeURIComponent(stream)}/${group}`;
+  const groupPath = (group: string, stream = ORDERS_STREAM) =>
+    `${checkout.url}/admin/groups/${encodeURIComponent(stream)}/${group}`;
   const auth = (token = TOKEN) => ({ authorization: `Bearer ${token}` });
   const move = (group: string, to: unknown, url = groupPath(group), token = TOKEN) =>
     request<Moved & { message?: string }>('POST', `${url}/position`, { json: { to }, headers: auth(token) });
@@ -42,7 +43,8 @@ describe('replay and pending inspection (built apps)', () => {
   };
   const streamInfo = async () => flatRecord<string | number>(await redis.client.xinfo('STREAM', ORDERS_STREAM));
   const drained = async () => {
-    for (const group of CONSUMING) await eventually(`${group} drained`, () => groupDrained(checkout.url, ORDERS_STREAM, group), 30_000);
+    for (const group of CONSUMING)
+      await eventually(`${group} drained`, () => groupDrained(checkout.url, ORDERS_STREAM, group), 30_000);
   };
   const stopAll = async () => {
     for (const name of CONSUMING) expect(await apps[name].stop()).toBe(0);
@@ -59,13 +61,21 @@ describe('replay and pending inspection (built apps)', () => {
       const orderIds: string[] = [];
       for (let i = 0; i < 5; i++) orderIds.push((await placeOrder(checkout.url, [{ sku, quantity: 2, unitPrice: 5 }])).orderId);
       for (const orderId of orderIds) {
-        await eventually(`shipment of ${orderId}`, async () => (await getJson(`${apps.distribution.url}/shipments/${orderId}`)).status === 200);
-        await eventually(`invoice of ${orderId}`, async () => (await getJson(`${apps.invoice.url}/invoices/${orderId}`)).status === 200);
+        await eventually(
+          `shipment of ${orderId}`,
+          async () => (await getJson(`${apps.distribution.url}/shipments/${orderId}`)).status === 200,
+        );
+        await eventually(
+          `invoice of ${orderId}`,
+          async () => (await getJson(`${apps.invoice.url}/invoices/${orderId}`)).status === 200,
+        );
       }
       await drained();
       const state = async () => ({
         available: (await getJson<StockLevel>(`${apps.stock.url}/stock/${sku}`)).body.available,
-        invoices: await Promise.all(orderIds.map(async (id) => (await getJson<Invoice>(`${apps.invoice.url}/invoices/${id}`)).body.number)),
+        invoices: await Promise.all(
+          orderIds.map(async (id) => (await getJson<Invoice>(`${apps.invoice.url}/invoices/${id}`)).body.number),
+        ),
         shipments: await Promise.all(
           orderIds.map(async (id) => (await getJson<Shipment>(`${apps.distribution.url}/shipments/${id}`)).body.pickingOrderId),
         ),
@@ -126,9 +136,14 @@ describe('replay and pending inspection (built apps)', () => {
       // An inspector takes c and holds it; a claim makes it a second delivery.
       await redis.client.xreadgroup('GROUP', 'distribution', 'inspector', 'COUNT', 1, 'STREAMS', ORDERS_STREAM, '>');
       await redis.client.xclaim(ORDERS_STREAM, 'distribution', 'inspector', 0, c.entryId);
-      const pending = await request<{ pending: unknown[] }>('GET', `${groupPath('distribution')}/pending?count=10`, { headers: auth() });
+      const pending = await request<{ pending: { idleMs: number }[] }>('GET', `${groupPath('distribution')}/pending?count=10`, {
+        headers: auth(),
+      });
       expect(pending.status).toBe(200);
-      expect(pending.body.pending).toEqual([{ id: c.entryId, consumer: 'inspector', idleMs: expect.any(Number), deliveries: 2 }]);
+      const [held] = pending.body.pending;
+      expect(pending.body.pending).toEqual([{ id: c.entryId, consumer: 'inspector', idleMs: held.idleMs, deliveries: 2 }]);
+      expect(held.idleMs).toBeGreaterThanOrEqual(0);
+      expect(held.idleMs).toBeLessThan(30_000);
       const byOther = await request<{ pending: unknown[] }>('GET', `${groupPath('distribution')}/pending?consumer=someone-else`, {
         headers: auth(),
       });
@@ -145,7 +160,10 @@ describe('replay and pending inspection (built apps)', () => {
 
       apps.distribution = await startApp('distribution', { redisUrl: redis.url, env });
       const { orderId: later } = await placeOrder(checkout.url);
-      await eventually('the later order shipped', async () => (await getJson(`${apps.distribution.url}/shipments/${later}`)).status === 200);
+      await eventually(
+        'the later order shipped',
+        async () => (await getJson(`${apps.distribution.url}/shipments/${later}`)).status === 200,
+      );
       for (const skipped of [a, b, c]) {
         expect((await getJson(`${apps.distribution.url}/shipments/${skipped.orderId}`)).status).toBe(404);
       }

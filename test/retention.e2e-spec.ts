@@ -37,7 +37,7 @@ describe('retention (built apps)', () => {
   const shipped = async (url: string, orderId: string) => (await getJson<Shipment>(`${url}/shipments/${orderId}`)).status === 200;
 
   it(
-    "keeps every order distribution has not acknowledged while the rest is trimmed, then distribution gets them all",
+    'keeps every order distribution has not acknowledged while the rest is trimmed, then distribution gets them all',
     async () => {
       const distribution = await startApp('distribution', { redisUrl: redis.url, env });
       const early = await placeOrder(checkout.url, [{ sku: uniqueSku(), quantity: 1, unitPrice: 1 }]);

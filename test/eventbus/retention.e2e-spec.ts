@@ -33,8 +33,7 @@ describe('retention', () => {
   /** Delivers `count` entries to `name`'s consumer c and acknowledges the first `acked` of them. */
   const read = async (name: string, count: number, acked = count): Promise<void> => {
     const reply = (await redis.client.xreadgroup('GROUP', name, 'c', 'COUNT', count, 'STREAMS', S, '>')) as
-      | [string, [string, string[]][]][]
-      | null;
+      [string, [string, string[]][]][] | null;
     const ids = (reply?.[0]?.[1] ?? []).map(([id]) => id);
     expect(ids).toHaveLength(count);
     if (acked > 0) await redis.client.xack(S, name, ...ids.slice(0, acked));

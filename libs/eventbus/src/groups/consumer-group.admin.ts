@@ -45,7 +45,9 @@ export class ConsumerGroupAdmin {
     const window = this.config.retention.enabled ? this.config.retention.maxAgeMs : 0;
     const reply = await moveGroupOnce(this.redis, stream, group, position, window);
     if (reply.outcome === 'missing') {
-      throw new GroupPositionRefusedError(`Group "${group}" on "${stream}" does not exist in Redis yet; it is created at start-up`);
+      throw new GroupPositionRefusedError(
+        `Group "${group}" on "${stream}" does not exist in Redis yet; it is created at start-up`,
+      );
     }
     if (reply.outcome === 'too-old') {
       throw new GroupPositionRefusedError(

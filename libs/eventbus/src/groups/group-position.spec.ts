@@ -11,7 +11,21 @@ describe('parseGroupPosition', () => {
   });
 
   it('refuses anything else, saying what is accepted', () => {
-    for (const bad of ['', '-', '+', '>', '12', '1-2-3', 'yesterday', '2026-11-25', '2026-11-25T08:00:00', '2026-13-45T99:00Z', 7, null, undefined]) {
+    for (const bad of [
+      '',
+      '-',
+      '+',
+      '>',
+      '12',
+      '1-2-3',
+      'yesterday',
+      '2026-11-25',
+      '2026-11-25T08:00:00',
+      '2026-13-45T99:00Z',
+      7,
+      null,
+      undefined,
+    ]) {
       expect(() => parseGroupPosition(bad)).toThrow(InvalidGroupPositionError);
     }
     expect(() => parseGroupPosition('x')).toThrow(/entry id .*"0".*"\$".*ISO-8601/);

@@ -1,10 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { EVENTBUS_CONFIG, EVENTBUS_REDIS } from '../eventbus.constants.js';
 import type { EventBusConfig } from '../eventbus.options.js';
@@ -77,7 +71,9 @@ export class StreamTrimmer implements OnApplicationBootstrap, BeforeApplicationS
       }
     }
     const trimmed = results.filter((result) => result.trimmed > 0);
-    if (trimmed.length > 0) this.logger.log(retentionLine(trimmed));
+    // Past the hard cap, a group lost entries it never acknowledged: that deserves a warning.
+    const lostAny = trimmed.some((result) => Object.keys(result.lost).length > 0);
+    if (trimmed.length > 0) this.logger[lostAny ? 'warn' : 'log'](retentionLine(trimmed));
     return results;
   }
 }
