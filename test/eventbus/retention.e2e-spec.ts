@@ -151,6 +151,18 @@ describe('retention', () => {
       expect(await one.app.get(StreamTrimmer).runOnce()).toBeUndefined();
     });
 
+    it('keeps calling the script while each call removes its maximum, so one run catches up with a fast producer', async () => {
+      const one = await bus(options('one'), []);
+      const pipeline = redis.client.pipeline();
+      for (let i = 0; i < 25_000; i++) pipeline.xadd(S, '*', 'n', String(i));
+      await pipeline.exec();
+      await redis.client.xgroup('SETID', S, 'a', '$');
+      await redis.client.xgroup('SETID', S, 'b', '$');
+      const results = await one.app.get(StreamTrimmer).runOnce();
+      expect(results?.find((result) => result.stream === S)).toEqual({ stream: S, trimmed: 24_995, lost: {} });
+      expect(await redis.client.xlen(S)).toBe(5);
+    });
+
     it('runs on its own every interval, in an app that did not turn it off', async () => {
       await bus({ ...options('one'), retention: false }, []);
       await bus({ ...options('two'), retention: { maxLength: 1, intervalMs: 100 } }, []);

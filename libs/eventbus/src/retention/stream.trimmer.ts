@@ -5,10 +5,20 @@ import type { EventBusConfig } from '../eventbus.options.js';
 import { deadLetterStream } from '../redis/stream.keys.js';
 import { StreamTopologyRegistry } from '../redis/stream-topology.registry.js';
 import { RETENTION_LOCK_KEY } from './retention.keys.js';
-import { trimStreamOnce, type TrimResult } from './trim-stream.script.js';
+import { trimStreamOnce, type TrimBounds, type TrimResult } from './trim-stream.script.js';
 
-/** Entries removed per stream per run at most: one script call stays short; the rest goes next run. */
-export const MAX_REMOVED_PER_RUN = 10_000;
+/**
+ * Entries one script call removes at most: Redis runs nothing else during a script, so each call
+ * stays short (a few ms); other clients' commands get in between calls.
+ */
+export const MAX_REMOVED_PER_CALL = 10_000;
+/**
+ * Calls per stream per run at most (so at most 1,000,000 entries per stream per run); the rest
+ * goes next run. A bound per call alone would let one run go on for ever behind a fast producer;
+ * a bound of one call per run would cap what retention keeps up with at 10,000 entries per
+ * interval (1,000 entries/s at the default interval), below what one publisher writes.
+ */
+export const MAX_CALLS_PER_RUN = 100;
 
 /**
  * Retention: every `retention.intervalMs`, the app that takes the lock trims every declared stream
@@ -54,20 +64,11 @@ export class StreamTrimmer implements OnApplicationBootstrap, BeforeApplicationS
     if (locked !== 'OK') return undefined;
     const results: TrimResult[] = [];
     for (const [stream, groups] of this.topology.entries()) {
-      results.push(
-        await trimStreamOnce(this.redis, stream, {
-          maxLength: retention.maxLength,
-          hardMaxLength: retention.hardMaxLength,
-          maxAgeMs: retention.maxAgeMs,
-          maxRemoved: MAX_REMOVED_PER_RUN,
-          groups,
-        }),
-      );
+      const { maxLength, hardMaxLength, maxAgeMs, deadLetterMaxLength } = retention;
+      results.push(await this.trim(stream, { maxLength, hardMaxLength, maxAgeMs, groups }));
       for (const group of groups) {
-        const bound = retention.deadLetterMaxLength;
-        const deadLetters = deadLetterStream(stream, group);
-        const bounds = { maxLength: bound, hardMaxLength: bound, maxAgeMs: retention.maxAgeMs, maxRemoved: MAX_REMOVED_PER_RUN };
-        results.push(await trimStreamOnce(this.redis, deadLetters, { ...bounds, groups: [] }));
+        const bounds = { maxLength: deadLetterMaxLength, hardMaxLength: deadLetterMaxLength, maxAgeMs, groups: [] };
+        results.push(await this.trim(deadLetterStream(stream, group), bounds));
       }
     }
     const trimmed = results.filter((result) => result.trimmed > 0);
@@ -75,6 +76,18 @@ export class StreamTrimmer implements OnApplicationBootstrap, BeforeApplicationS
     const lostAny = trimmed.some((result) => Object.keys(result.lost).length > 0);
     if (trimmed.length > 0) this.logger[lostAny ? 'warn' : 'log'](retentionLine(trimmed));
     return results;
+  }
+
+  /** One stream, call after call while each removes its maximum; the counts added up. */
+  private async trim(stream: string, bounds: Omit<TrimBounds, 'maxRemoved'>): Promise<TrimResult> {
+    const total: TrimResult = { stream, trimmed: 0, lost: {} };
+    for (let call = 0; call < MAX_CALLS_PER_RUN; call++) {
+      const { trimmed, lost } = await trimStreamOnce(this.redis, stream, { ...bounds, maxRemoved: MAX_REMOVED_PER_CALL });
+      total.trimmed += trimmed;
+      for (const [group, count] of Object.entries(lost)) total.lost[group] = (total.lost[group] ?? 0) + count;
+      if (trimmed < MAX_REMOVED_PER_CALL) break;
+    }
+    return total;
   }
 }
 
