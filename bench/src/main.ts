@@ -22,6 +22,7 @@ import { startRedis, type RedisServer } from './redis-server.js';
 import { httpTable, latencyTable, labelOf, targetsTable, throughputTable, type ThroughputRow } from './report.js';
 import { failures, resultsJson, targets, writeResults } from './results.js';
 import { runRss, type RssResult } from './rss.js';
+import { runSoak } from './soak.js';
 import { now } from './timing.js';
 import type { RunContext, ThroughputVariant } from './variant.js';
 import { packageVersion } from './versions.js';
@@ -168,6 +169,8 @@ async function main(): Promise<number> {
       console.log(`rss: ${config.rssCount} events through the library ...`);
       rss = await runRss(base);
     }
+
+    if (config.only.includes('soak')) await runSoak(base); // opt-in only, and prints its own report
 
     const micro = selected(config, 'micro') ? await runMicro(Math.min(config.count, 200_000)) : [];
 

@@ -13,7 +13,8 @@ const COMMANDS =
   '+@connection +ping +info +client|setname ' +
   '+xadd +xreadgroup +xack +xclaim +xautoclaim +xpending +xgroup|create +xgroup|delconsumer ' +
   '+xinfo|stream +xinfo|groups +xinfo|consumers +xrange +xlen +xdel +multi +exec +evalsha +eval ' +
-  '+get +mget +set +hset +hget +hgetall +exists +del +decrby +incr';
+  '+get +mget +set +hset +hget +hgetall +exists +del +decrby +incr ' +
+  '+xtrim +hincrby +time +xrevrange +xgroup|setid';
 const PREFIX: Record<AppName, string> = {
   checkout: 'checkout',
   stock: 'stock',
@@ -30,6 +31,7 @@ describe('minimal ACL per service', () => {
     `>${password(app)}`,
     'resetkeys',
     '~events:*',
+    '~eventbus:*',
     `~${PREFIX[app]}:*`,
     'resetchannels',
     '-@all',
@@ -40,7 +42,10 @@ describe('minimal ACL per service', () => {
 
   beforeAll(async () => {
     for (const app of Object.keys(PREFIX) as AppName[]) {
-      apps[app] = await startApp(app, { redisUrl: `redis://${app}:${password(app)}@127.0.0.1:${redis.server.port}` });
+      apps[app] = await startApp(app, {
+        redisUrl: `redis://${app}:${password(app)}@127.0.0.1:${redis.server.port}`,
+        env: { EVENTBUS_RETENTION_INTERVAL_MS: '500' }, // retention runs during the test, under the same ACL
+      });
     }
   });
 

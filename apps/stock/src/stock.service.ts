@@ -44,6 +44,9 @@ export class StockService {
       try {
         const { result } = await this.publisher.runAtomic(reserveStock, {
           dedupeKey: orderOutcomeKey(orderId),
+          // Only a dedupe record (the stock levels are the business state): it expires once the
+          // order.approved entry it guards can no longer be delivered or replayed.
+          ttlSeconds: 'retention',
           keys,
           args: [reservation.status, JSON.stringify(reservation), ...levels, ...lines.map((line) => line.quantity)],
           events: [announcement(orderId, reservation)],

@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import type { Redis } from 'ioredis';
 import { EVENTBUS_CONFIG, EVENTBUS_REDIS } from './eventbus.constants.js';
 import { DeadLetterService } from './dead-letter/dead-letter.service.js';
+import { ConsumerGroupAdmin } from './groups/consumer-group.admin.js';
 import { HandlerExplorer } from './discovery/handler.explorer.js';
 import { ConsumerRegistry } from './runtime/consumer.registry.js';
 import { TopologyInitializer } from './runtime/topology.initializer.js';
@@ -12,6 +13,7 @@ import { StreamLagService } from './lag/stream-lag.service.js';
 import { EventBusMetrics } from './metrics/eventbus.metrics.js';
 import { EventPublisher } from './publisher/event.publisher.js';
 import { createCommandConnection } from './redis/redis.factory.js';
+import { StreamTrimmer } from './retention/stream.trimmer.js';
 import { StreamTopologyRegistry } from './redis/stream-topology.registry.js';
 
 @Module({
@@ -31,6 +33,8 @@ import { StreamTopologyRegistry } from './redis/stream-topology.registry.js';
     TopologyInitializer,
     ConsumerRegistry,
     DeadLetterService,
+    ConsumerGroupAdmin,
+    StreamTrimmer,
   ],
   exports: [
     EVENTBUS_CONFIG,
@@ -40,6 +44,7 @@ import { StreamTopologyRegistry } from './redis/stream-topology.registry.js';
     EventBusMetrics,
     ConsumerRegistry,
     DeadLetterService,
+    ConsumerGroupAdmin,
   ],
 })
 export class EventBusModule extends ConfigurableEventBusModule implements OnApplicationShutdown {

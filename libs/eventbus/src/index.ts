@@ -29,6 +29,7 @@ export type { GroupLag, LagReport, StreamLag } from './lag/stream-lag.interface.
 export { EventBusMetrics } from './metrics/eventbus.metrics.js';
 export { DeadLetterService } from './dead-letter/dead-letter.service.js';
 export type { DeadLetter } from './dead-letter/dead-letter.interface.js';
+export { ConsumerGroupAdmin, type GroupMoved, type PendingEntry } from './groups/consumer-group.admin.js';
 export { deadLetterStream } from './redis/stream.keys.js';
 export { EventBusHttpModule } from './http/eventbus-http.module.js';
 export type { EventBusEndpoints } from './http/eventbus-http.endpoints.js';

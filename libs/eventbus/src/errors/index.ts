@@ -9,3 +9,5 @@ export * from './unknown-stream-group.error.js';
 export * from './unrecoverable-event.error.js';
 export * from './atomic-step-conflict.error.js';
 export * from './unsupported-validation-rule.error.js';
+export * from './invalid-group-position.error.js';
+export * from './group-position-refused.error.js';

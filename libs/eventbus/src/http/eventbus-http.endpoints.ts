@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { DashboardController } from './dashboard.controller.js';
 import { DeadLetterController } from './dead-letter.controller.js';
+import { GroupAdminController } from './group-admin.controller.js';
 import { HealthController } from './health.controller.js';
 import { MetricsController } from './metrics.controller.js';
 import { StreamLagController } from './stream-lag.controller.js';
@@ -18,8 +19,8 @@ export const EVENTBUS_ENDPOINTS = {
   dashboard: [DashboardController],
   /** `GET /metrics` */
   metrics: [MetricsController],
-  /** `/admin/dead-letters/...`, behind the bearer token */
-  admin: [DeadLetterController],
+  /** `/admin/dead-letters/...` and `/admin/groups/...`, behind the bearer token */
+  admin: [DeadLetterController, GroupAdminController],
 } satisfies Record<string, Type[]>;
 
 /** Which endpoint groups to serve; each is on unless set to `false`. */

@@ -1,4 +1,11 @@
-import { AtomicStep, assertOneHashTag, hashTagOf, packAtomicStep, readAtomicReply } from './atomic-step.js';
+import {
+  AtomicStep,
+  assertOneHashTag,
+  dedupeRecordTtlSeconds,
+  hashTagOf,
+  packAtomicStep,
+  readAtomicReply,
+} from './atomic-step.js';
 
 const event = (id: string, stream: string, ...fields: string[]) => ({ id, stream, fields });
 
@@ -22,6 +29,12 @@ describe('packAtomicStep', () => {
   it('defaults to guarded, kept for good, no keys, args or events', () => {
     expect(packAtomicStep({ dedupeKey: 'd' }, [])).toEqual({ keys: ['d'], args: [1, 0, 0, 0] });
     expect(packAtomicStep({ dedupeKey: 'd', guarded: false }, []).args[0]).toBe(0);
+  });
+
+  it("resolves ttlSeconds: 'retention' to the lifetime the bus computed from its retention", () => {
+    expect(packAtomicStep({ dedupeKey: 'd', ttlSeconds: 'retention' }, [], 1_209_600).args[1]).toBe(1_209_600);
+    expect(packAtomicStep({ dedupeKey: 'd', ttlSeconds: 'retention' }, []).args[1]).toBe(0);
+    expect(packAtomicStep({ dedupeKey: 'd', ttlSeconds: 5 }, [], 1_209_600).args[1]).toBe(5);
   });
 
   it('refuses keys of different hash tags, and a bad ttl', () => {
@@ -59,5 +72,14 @@ describe('AtomicStep', () => {
     expect(source.startsWith('#!lua\n')).toBe(true);
     const order = ['GET', 'return args[1]', 'SET', 'XADD'].map((word) => source.indexOf(word));
     expect(order.every((at, i) => at > (order[i - 1] ?? -1))).toBe(true);
+  });
+});
+
+describe('dedupeRecordTtlSeconds', () => {
+  it('keeps a record twice the replay window (maxAgeMs), rounded up; for good when retention is off', () => {
+    expect(dedupeRecordTtlSeconds({ enabled: true, maxAgeMs: 604_800_000 })).toBe(1_209_600);
+    expect(dedupeRecordTtlSeconds({ enabled: true, maxAgeMs: 1_500 })).toBe(3);
+    expect(dedupeRecordTtlSeconds({ enabled: true, maxAgeMs: 1_001 })).toBe(3);
+    expect(dedupeRecordTtlSeconds({ enabled: false, maxAgeMs: 604_800_000 })).toBe(0);
   });
 });

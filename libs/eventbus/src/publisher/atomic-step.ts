@@ -43,10 +43,15 @@ export interface AtomicRun {
   /** The effect's arguments, `args` in its body. */
   args?: readonly (string | number)[];
   /**
-   * How long the dedupe record is kept; 0 keeps it for good.
+   * How long the dedupe record is kept:
+   * - `'retention'`: the record only guards against running the effect twice (it is no business
+   *   record): it expires once the entry it guards can no longer be delivered or replayed, see
+   *   `dedupeRecordTtlSeconds`; kept for good when retention is off;
+   * - a number of seconds; 0 keeps it for good (use it when the record is the business record
+   *   itself, e.g. an invoice).
    * @default 0
    */
-  ttlSeconds?: number;
+  ttlSeconds?: number | 'retention';
   /**
    * `false` runs the effect without reading or writing the record (still atomic, events
    * included); `dedupeKey` then only routes the script to its slot.
@@ -85,17 +90,32 @@ export interface EncodedEvent {
 }
 
 /**
+ * The lifetime of a `ttlSeconds: 'retention'` dedupe record, counted from when its entry was
+ * handled: twice `retention.maxAgeMs`. A record may go once no entry it guards can be delivered or
+ * replayed again. Replay never moves a group to re-deliver an entry older than `maxAgeMs` (the
+ * position endpoint answers 409), and an entry is handled after it was published, so every entry
+ * a replay reaches still has its record for at least another `maxAgeMs`: time enough to drain.
+ * (With the record kept only `maxAgeMs`, a replay to the window's edge would race its expiry.) 0
+ * (kept for good) when retention is off: nothing bounds a replay then.
+ */
+export function dedupeRecordTtlSeconds(retention: { enabled: boolean; maxAgeMs: number }): number {
+  return retention.enabled ? Math.ceil((2 * retention.maxAgeMs) / 1_000) : 0;
+}
+
+/**
  * KEYS: dedupe key, the effect's keys, one stream per event.
  * ARGV: guarded (1/0), ttl, key count, arg count, the effect's args, then per event: its id, its
- * field count, its fields.
+ * field count, its fields. `retentionTtlSeconds` is what `ttlSeconds: 'retention'` stands for.
  */
 export function packAtomicStep(
   run: Pick<AtomicRun, 'dedupeKey' | 'keys' | 'args' | 'ttlSeconds' | 'guarded'>,
   events: readonly EncodedEvent[],
+  retentionTtlSeconds = 0,
 ): { keys: string[]; args: (string | number)[] } {
-  const { dedupeKey, keys = [], args = [], ttlSeconds = 0, guarded = true } = run;
+  const { dedupeKey, keys = [], args = [], guarded = true } = run;
+  const ttlSeconds = run.ttlSeconds === 'retention' ? retentionTtlSeconds : (run.ttlSeconds ?? 0);
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 0)
-    throw new RangeError(`ttlSeconds must be an integer ≥ 0, got ${ttlSeconds}`);
+    throw new RangeError(`ttlSeconds must be an integer ≥ 0 or 'retention', got ${ttlSeconds}`);
   const packedKeys = [dedupeKey, ...keys];
   const packedArgs: (string | number)[] = [guarded ? 1 : 0, ttlSeconds, keys.length, args.length, ...args];
   for (const event of events) {

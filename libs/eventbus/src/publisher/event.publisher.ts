@@ -13,6 +13,7 @@ import type { DomainEventClass, DomainEventDefinition } from '../interfaces/doma
 import type { EventContext } from '../interfaces/event-context.interface.js';
 import { assertPublishable } from './assert-publishable.js';
 import {
+  dedupeRecordTtlSeconds,
   packAtomicStep,
   readAtomicReply,
   type AtomicResult,
@@ -51,12 +52,15 @@ export class EventPublisher {
   private readonly definitions = new Map<DomainEventClass, DomainEventDefinition>();
   private readonly producer: string;
   private readonly batcher: PublishBatcher;
+  /** What `ttlSeconds: 'retention'` means for a dedupe record. */
+  private readonly retentionTtlSeconds: number;
 
   constructor(
     @Inject(EVENTBUS_REDIS) private readonly redis: Redis,
     @Inject(EVENTBUS_CONFIG) config: EventBusConfig,
   ) {
     this.producer = config.service;
+    this.retentionTtlSeconds = dedupeRecordTtlSeconds(config.retention);
     this.batcher = new PublishBatcher(redis);
   }
 
@@ -129,7 +133,7 @@ export class EventPublisher {
    */
   async runAtomic(step: AtomicStep, run: AtomicRun): Promise<AtomicResult> {
     const events = run.events && run.events.length > 0 ? this.encodeAll(run.events, run.causedBy) : [];
-    const { keys, args } = packAtomicStep(run, events);
+    const { keys, args } = packAtomicStep(run, events, this.retentionTtlSeconds);
     let reply;
     try {
       reply = readAtomicReply(await step.script.run(this.redis, keys, args));
