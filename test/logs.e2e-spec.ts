@@ -51,7 +51,7 @@ describe('logs (LOG_FORMAT=json)', () => {
       const entry = entries.find(([, fields]) => fields[fields.indexOf('id') + 1] === eventId);
       expect(entry).toBeDefined();
       const [entryId, fields] = entry!;
-      expect(JSON.parse(fields[fields.indexOf('meta') + 1])[4]).toBe('req-abc');
+      expect((JSON.parse(fields[fields.indexOf('meta') + 1]) as unknown[])[4]).toBe('req-abc');
 
       const aboutEvent = () => jsonLines(apps.stock).filter((line) => line.eventId === eventId);
       await eventually('stock logs the failed attempt', () => aboutEvent().some((line) => line.level === 'warn'));

@@ -60,7 +60,10 @@ describe('trace context and ambient correlation id', () => {
     expect(handling!.name).toBe(`process ${PING_STREAM}`);
     expect(handling!.spanContext().traceId).toBe(publishing.spanContext().traceId);
     expect(handling!.parentSpanContext?.spanId).toBe(publishing.spanContext().spanId);
-    expect(handling!.attributes).toMatchObject({ 'messaging.message.id': published.id, 'messaging.consumer.group.name': 'traced' });
+    expect(handling!.attributes).toMatchObject({
+      'messaging.message.id': published.id,
+      'messaging.consumer.group.name': 'traced',
+    });
     expect(activeSpans.get(published.id)).toBe(handling!.spanContext().spanId);
   });
 
@@ -82,7 +85,11 @@ describe('trace context and ambient correlation id', () => {
     const ids = await withCorrelationId('req-abc', async () => {
       const plain = await publisher.publish(PingSent, { name: 'ambient', seq: 1 });
       const explicit = await publisher.publish(PingSent, { name: 'explicit', seq: 2 }, { correlationId: 'mine' });
-      const caused = await publisher.publish(PingSent, { name: 'caused', seq: 3 }, { causedBy: { id: 'e-0', correlationId: 'cause' } });
+      const caused = await publisher.publish(
+        PingSent,
+        { name: 'caused', seq: 3 },
+        { causedBy: { id: 'e-0', correlationId: 'cause' } },
+      );
       const atomic = await publisher.runAtomic(step, {
         dedupeKey: `test:${PING_STREAM}:done`,
         events: [emit(PingSent, { name: 'atomic', seq: 4 })],

@@ -14,7 +14,9 @@ describe('logFormatOf', () => {
 
   it('refuses anything else, naming LOG_FORMAT', () => {
     expect(() => logFormatOf({ LOG_FORMAT: 'JSON' })).toThrow(ServiceConfigError);
-    expect(() => logFormatOf({ LOG_FORMAT: 'xml' })).toThrow('Invalid environment variable "LOG_FORMAT": must be json or pretty, got "xml"');
+    expect(() => logFormatOf({ LOG_FORMAT: 'xml' })).toThrow(
+      'Invalid environment variable "LOG_FORMAT": must be json or pretty, got "xml"',
+    );
   });
 });
 

@@ -57,13 +57,16 @@ function loggerParams(format: LogFormat): Params {
       format === 'json'
         ? { ...options, formatters: { level: (label) => ({ level: label }) }, timestamp: stdTimeFunctions.isoTime }
         : // Synchronous like pino's own stdout, so the last lines before an exit are not lost.
-          [options, pretty({
-            sync: true,
-            singleLine: true,
-            translateTime: 'SYS:HH:MM:ss.l',
-            ignore: 'pid,hostname,context',
-            messageFormat: '{if context}[{context}] {end}{msg}',
-          })],
+          [
+            options,
+            pretty({
+              sync: true,
+              singleLine: true,
+              translateTime: 'SYS:HH:MM:ss.l',
+              ignore: 'pid,hostname,context',
+              messageFormat: '{if context}[{context}] {end}{msg}',
+            }),
+          ],
     // Nest's own `Logger` (the bus logs through it) reaches pino here, its structured params as fields.
     nativeLogger: { flattenParams: true },
   };

@@ -142,7 +142,10 @@ export class ConsumerLoop {
       this.parts.writer.deadLetter(delivery, outcome.reason, outcome.error).then(
         () => this.free(delivery),
         (error: Error) => {
-          this.parts.logger.error(`Could not dead-letter ${delivery.describe()} (${error.message}); left pending`, delivery.logFields());
+          this.parts.logger.error(
+            `Could not dead-letter ${delivery.describe()} (${error.message}); left pending`,
+            delivery.logFields(),
+          );
           this.free(delivery);
         },
       );

@@ -36,7 +36,7 @@ describe('envelope codec', () => {
     expect(JSON.parse(plain[7])).toEqual([2, 1, envelope.occurredAt, 'checkout', 'c-1', null, null, traceparent]);
     expect(decodeEnvelope('1-0', plain).trace).toEqual({ traceparent });
     const withState = encodeEnvelope({ ...envelope, trace: { traceparent, tracestate: 'vendor=1' } });
-    expect(JSON.parse(withState[7])[7]).toEqual([traceparent, 'vendor=1']);
+    expect((JSON.parse(withState[7]) as unknown[])[7]).toEqual([traceparent, 'vendor=1']);
     expect(decodeEnvelope('1-0', withState).trace).toEqual({ traceparent, tracestate: 'vendor=1' });
     // Without a span nothing is added: the seven elements older readers know.
     expect(JSON.parse(encodeEnvelope(envelope)[7])).toHaveLength(7);

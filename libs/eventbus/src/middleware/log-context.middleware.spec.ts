@@ -7,7 +7,15 @@ const deliveryOf = (decoded = true) =>
   testDelivery({ envelope: { correlationId: 'c-42' }, entryId: '9-0', deliveries: 3, decoded });
 
 /** The structured fields every line about a delivery carries. */
-const fields = { eventId: 'e-1', correlationId: 'c-42', type: 'order.approved', stream: 'orders', group: 'stock', entryId: '9-0', deliveries: 3 };
+const fields = {
+  eventId: 'e-1',
+  correlationId: 'c-42',
+  type: 'order.approved',
+  stream: 'orders',
+  group: 'stock',
+  entryId: '9-0',
+  deliveries: 3,
+};
 
 function recording() {
   const errors: [string, unknown][] = [];
@@ -59,7 +67,10 @@ describe('logContext', () => {
     delivery.failures = 2;
     await logging(delivery, () => ACK);
     expect(logs).toEqual([
-      ['Handled order.approved e-1 (entry 9-0 of orders, group stock, delivery 3) after 2 failed attempt(s)', { ...fields, failures: 2 }],
+      [
+        'Handled order.approved e-1 (entry 9-0 of orders, group stock, delivery 3) after 2 failed attempt(s)',
+        { ...fields, failures: 2 },
+      ],
     ]);
     expect(errors).toEqual([]);
   });

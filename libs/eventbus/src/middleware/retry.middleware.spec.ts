@@ -65,7 +65,15 @@ describe('retry', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/boom; retry in \d+ ms/);
     expect(warningFields).toEqual([
-      { eventId: 'e-1', correlationId: 'c-1', type: 'order.approved', stream: 'orders', group: 'stock', entryId: '1-0', deliveries: 1 },
+      {
+        eventId: 'e-1',
+        correlationId: 'c-1',
+        type: 'order.approved',
+        stream: 'orders',
+        group: 'stock',
+        entryId: '1-0',
+        deliveries: 1,
+      },
     ]);
   });
 

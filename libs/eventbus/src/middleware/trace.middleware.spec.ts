@@ -48,7 +48,10 @@ describe('traceContinuation', () => {
     expect(consumer.spanContext().traceId).toBe(publishing.spanContext().traceId);
     expect(consumer.parentSpanContext?.spanId).toBe(publishing.spanContext().spanId);
     expect(seen?.spanContext().spanId).toBe(consumer.spanContext().spanId);
-    expect(consumer.attributes).toMatchObject({ 'messaging.destination.name': 'orders', 'messaging.consumer.group.name': 'stock' });
+    expect(consumer.attributes).toMatchObject({
+      'messaging.destination.name': 'orders',
+      'messaging.consumer.group.name': 'stock',
+    });
   });
 
   it('marks the span as an error and lets the failure through', async () => {

@@ -11,7 +11,9 @@ export function activeTraceContext(): TraceContext | undefined {
   const carrier: Partial<TraceContext> = {};
   propagation.inject(active, carrier);
   if (!carrier.traceparent) return undefined; // a propagator other than W3C's
-  return carrier.tracestate ? { traceparent: carrier.traceparent, tracestate: carrier.tracestate } : { traceparent: carrier.traceparent };
+  return carrier.tracestate
+    ? { traceparent: carrier.traceparent, tracestate: carrier.tracestate }
+    : { traceparent: carrier.traceparent };
 }
 
 /** The publisher's context read back from an envelope, as the parent of the consumer's span. */
