@@ -38,6 +38,8 @@ export interface AppProcess {
   readonly exited: boolean;
   /** stdout and stderr interleaved. */
   output(): string;
+  /** stdout alone (e.g. to parse JSON log lines). */
+  stdout(): string;
   /** Sends `signal`, waits (10 s, then SIGKILL) and returns the exit code (null if killed by a signal). */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   /** SIGKILL, waits for the exit. */
@@ -99,6 +101,7 @@ export async function startApp(name: AppName, options: StartAppOptions): Promise
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const output = new OutputBuffer();
+  const stdout = new OutputBuffer();
   const echo = process.env.E2E_LOGS === '1';
   const child = spawn(process.execPath, [entry], {
     cwd: PROJECT_ROOT,
@@ -117,6 +120,7 @@ export async function startApp(name: AppName, options: StartAppOptions): Promise
     if (echo) process.stderr.write(chunk.toString().replace(/^/gm, `[${name}] `));
   };
   child.stdout?.on('data', onData);
+  child.stdout?.on('data', (chunk: Buffer) => stdout.append(chunk));
   child.stderr?.on('data', onData);
   child.on('error', (error) => output.append(`\n[harness] spawn error: ${error.message}\n`));
 
@@ -143,6 +147,7 @@ export async function startApp(name: AppName, options: StartAppOptions): Promise
       return child.exitCode !== null || child.signalCode !== null;
     },
     output: () => output.toString(),
+    stdout: () => stdout.toString(),
     stop,
     async kill9() {
       if (child.exitCode === null && child.signalCode === null) {

@@ -15,6 +15,7 @@ export { EventPublisher, type PublishedEvent, type PublishOptions } from './publ
 export { emit, type CausedEvent, type HandlerResult } from './publisher/caused-event.js';
 export { AtomicStep, type AtomicResult, type AtomicRun } from './publisher/atomic-step.js';
 export type { EventCause } from './publisher/caused-event-id.js';
+export { withCorrelationId } from './tracing/correlation.context.js';
 export { LuaScript } from './redis/lua.script.js';
 
 // Errors

@@ -2,7 +2,10 @@ import { Logger, ValidationPipe, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { EventBusConfigError, EventBusExceptionFilter, validateEventBusEnv, type EventBusEnv } from '@app/eventbus';
+import { NativeLogger } from 'nestjs-pino';
 import { bodyDepthLimit } from './json-depth.limit.js';
+import { ServiceConfigError } from './service-config.error.js';
+import { logFormatOf } from './service.logging.js';
 import { ReservedKeysPipe } from './reserved-keys.pipe.js';
 
 /** Beyond the bus's own bound on in-flight handlers, a stop that still hangs is forced. */
@@ -49,15 +52,18 @@ export async function bootstrapService(module: Type, defaultPort: number): Promi
   let env: EventBusEnv;
   try {
     env = validateEventBusEnv(process.env);
+    logFormatOf(process.env);
   } catch (error) {
     // A configuration mistake is the operator's to fix: say which variable, without a stack trace.
-    if (!(error instanceof EventBusConfigError)) throw error;
+    if (!(error instanceof EventBusConfigError || error instanceof ServiceConfigError)) throw error;
     Logger.error(error.message, 'Configuration');
     process.exitCode = 1;
     return undefined;
   }
+  // Start-up logs wait for pino (`ServiceLoggingModule`) instead of going to Nest's console logger;
   // `rawBody`: the parser keeps the bytes it read, for the depth check right after it.
-  const app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false, rawBody: true });
+  const app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false, bufferLogs: true, rawBody: true });
+  app.useLogger(app.get(NativeLogger));
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.use(bodyDepthLimit(BODY_MAX_DEPTH));
   app.useGlobalFilters(new EventBusExceptionFilter(app.getHttpAdapter()));

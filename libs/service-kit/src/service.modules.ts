@@ -8,12 +8,14 @@ import {
   validateEventBusEnv,
 } from '@app/eventbus';
 import { TOPOLOGY, type SERVICES } from '@app/contracts';
+import { ServiceLoggingModule } from './service.logging.js';
 
 export type ServiceName = (typeof SERVICES)[keyof typeof SERVICES];
 
 /**
- * What every service of this system imports: validated environment, the bus as `service` with the
- * whole topology, and every operational endpoint (`/health`, `/streams/lag`, `/metrics`, admin API).
+ * What every service of this system imports: validated environment, logging through pino, the bus
+ * as `service` with the whole topology, and every operational endpoint (`/health`, `/streams/lag`,
+ * `/streams/dashboard`, `/metrics`, the admin API).
  */
 export function serviceModules(service: ServiceName): NonNullable<ModuleMetadata['imports']> {
   const config = ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateEventBusEnv });
@@ -22,6 +24,7 @@ export function serviceModules(service: ServiceName): NonNullable<ModuleMetadata
   config.catch(() => undefined);
   return [
     config,
+    ServiceLoggingModule,
     EventBusModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService) => ({

@@ -12,6 +12,7 @@ import { redriveFilter } from '../middleware/redrive-filter.middleware.js';
 import { retry } from '../middleware/retry.middleware.js';
 import { route } from '../middleware/route.middleware.js';
 import { timeout } from '../middleware/timeout.middleware.js';
+import { traceContinuation } from '../middleware/trace.middleware.js';
 import { validate } from '../middleware/validate.middleware.js';
 import { invokeHandler } from '../pipeline/invoke.js';
 import { compose } from '../pipeline/middleware.js';
@@ -54,6 +55,7 @@ export function createConsumer(
       decode,
       redriveFilter,
       route(handlers),
+      traceContinuation(),
       validate,
       lanes(),
       retry({ ...config, retake: (delivery, deliveries) => writer.retake(delivery, deliveries), logger }),

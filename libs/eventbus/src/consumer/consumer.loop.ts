@@ -124,7 +124,10 @@ export class ConsumerLoop {
       Promise.resolve(this.parts.pipeline(delivery)).then(
         (outcome) => this.settle(delivery, outcome),
         (error: unknown) => {
-          this.parts.logger.error(`Pipeline failed on ${delivery.describe()}: ${(error as Error).message}; left pending`);
+          this.parts.logger.error(
+            `Pipeline failed on ${delivery.describe()}: ${(error as Error).message}; left pending`,
+            delivery.logFields(),
+          );
           this.free(delivery);
         },
       );
@@ -139,7 +142,10 @@ export class ConsumerLoop {
       this.parts.writer.deadLetter(delivery, outcome.reason, outcome.error).then(
         () => this.free(delivery),
         (error: Error) => {
-          this.parts.logger.error(`Could not dead-letter ${delivery.describe()} (${error.message}); left pending`);
+          this.parts.logger.error(
+            `Could not dead-letter ${delivery.describe()} (${error.message}); left pending`,
+            delivery.logFields(),
+          );
           this.free(delivery);
         },
       );

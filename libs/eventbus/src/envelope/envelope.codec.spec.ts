@@ -30,6 +30,25 @@ describe('envelope codec', () => {
     expect(caused).toMatchObject({ causationId: 'e-0', key: 'o-1', redriveFor: 'stock' });
   });
 
+  it('carries the trace context as an optional trailing meta element', () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const plain = encodeEnvelope({ ...envelope, trace: { traceparent } });
+    expect(JSON.parse(plain[7])).toEqual([2, 1, envelope.occurredAt, 'checkout', 'c-1', null, null, traceparent]);
+    expect(decodeEnvelope('1-0', plain).trace).toEqual({ traceparent });
+    const withState = encodeEnvelope({ ...envelope, trace: { traceparent, tracestate: 'vendor=1' } });
+    expect((JSON.parse(withState[7]) as unknown[])[7]).toEqual([traceparent, 'vendor=1']);
+    expect(decodeEnvelope('1-0', withState).trace).toEqual({ traceparent, tracestate: 'vendor=1' });
+    // Without a span nothing is added: the seven elements older readers know.
+    expect(JSON.parse(encodeEnvelope(envelope)[7])).toHaveLength(7);
+    expect(decodeEnvelope('1-0', encodeEnvelope(envelope)).trace).toBeUndefined();
+  });
+
+  it('drops a malformed trace element instead of refusing the entry', () => {
+    const fields = encodeEnvelope(envelope);
+    const meta = [2, 1, envelope.occurredAt, 'checkout', 'c-1', null, null, { not: 'a trace' }];
+    expect(decodeEnvelope('1-0', [...fields.slice(0, 7), JSON.stringify(meta)])).toMatchObject({ id: 'e-1', trace: undefined });
+  });
+
   it('reads entries of the previous layout (one field per metadata item)', () => {
     const layout1 = [
       'id',

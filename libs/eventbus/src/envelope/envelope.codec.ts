@@ -4,8 +4,10 @@ import { flatRecord } from '../redis/flat-record.js';
 /**
  * The wire format of one stream entry. Layout 2 (current) has four flat fields, readable with
  * redis-cli: `type`, `id`, `data` (the payload as JSON) and `meta`, a JSON array
- * `[2, version, occurredAt, producer, correlationId, causationId | null, key | null]`; a redriven
- * entry also has `redriveFor`. Layout 1 (before) had every metadata item as its own field; it is
+ * `[2, version, occurredAt, producer, correlationId, causationId | null, key | null, trace?]`; a
+ * redriven entry also has `redriveFor`. `trace`, present only when the publisher ran inside an
+ * OpenTelemetry span, is `traceparent` or `[traceparent, tracestate]` (W3C trace context): a
+ * trailing element, so a reader that predates it ignores it and entries without it still read. Layout 1 (before) had every metadata item as its own field; it is
  * still read, so entries written by the previous version are handled during a rolling upgrade.
  * Fewer fields is measurably cheaper: ioredis builds and parses each field separately.
  */
@@ -22,6 +24,14 @@ export interface EventEnvelope {
   key?: string;
   /** Set on an entry redriven from a dead-letter stream: only this group handles it again. */
   redriveFor?: string;
+  /** W3C trace context of the publisher's active span, when it had one. */
+  trace?: TraceContext;
+}
+
+/** The W3C `traceparent` header value and, when the trace has vendor state, `tracestate`. */
+export interface TraceContext {
+  traceparent: string;
+  tracestate?: string;
 }
 
 export const ENVELOPE_LAYOUT = 2;
@@ -34,6 +44,7 @@ type Meta = [
   correlationId: string,
   causationId: string | null,
   key: string | null,
+  trace?: string | [traceparent: string, tracestate: string],
 ];
 
 export function encodeEnvelope(envelope: EventEnvelope): string[] {
@@ -46,6 +57,8 @@ export function encodeEnvelope(envelope: EventEnvelope): string[] {
     envelope.causationId ?? null,
     envelope.key ?? null,
   ];
+  const trace = envelope.trace;
+  if (trace) meta.push(trace.tracestate ? [trace.traceparent, trace.tracestate] : trace.traceparent);
   const fields = ['type', envelope.type, 'id', envelope.id, 'data', envelope.data, 'meta', JSON.stringify(meta)];
   if (envelope.redriveFor) fields.push('redriveFor', envelope.redriveFor);
   return fields;
@@ -91,7 +104,7 @@ export function decodeEnvelope(entryId: string, fields: readonly string[]): Even
   if (!Array.isArray(parsed) || parsed[0] !== ENVELOPE_LAYOUT) {
     throw new EnvelopeDecodeError(entryId, `meta is not a layout ${ENVELOPE_LAYOUT} array`);
   }
-  const [, version, occurredAt, producer, correlationId, causationId, key] = parsed as Meta;
+  const [, version, occurredAt, producer, correlationId, causationId, key, trace] = parsed as Meta;
   if (!Number.isInteger(version) || version < 1) {
     throw new EnvelopeDecodeError(entryId, `version "${String(version)}" is not a positive integer`);
   }
@@ -109,7 +122,17 @@ export function decodeEnvelope(entryId: string, fields: readonly string[]): Even
     causationId: typeof causationId === 'string' ? causationId : undefined,
     key: typeof key === 'string' ? key : undefined,
     redriveFor,
+    trace: trace === undefined ? undefined : traceContext(trace),
   };
+}
+
+/** Malformed trace context is dropped, not refused: tracing must never stop an event. */
+function traceContext(trace: unknown): TraceContext | undefined {
+  if (typeof trace === 'string') return { traceparent: trace };
+  if (Array.isArray(trace) && typeof trace[0] === 'string' && typeof trace[1] === 'string') {
+    return { traceparent: trace[0], tracestate: trace[1] };
+  }
+  return undefined;
 }
 
 const LAYOUT_1_REQUIRED = ['id', 'type', 'version', 'data', 'occurredAt', 'producer', 'correlationId'] as const;

@@ -11,6 +11,7 @@ const deliveryOf = (deliveries = 1, shutdown = new AbortController().signal) => 
 function policyOf(overrides: Partial<RetryPolicy> = {}) {
   const retakes: number[] = [];
   const warnings: string[] = [];
+  const warningFields: unknown[] = [];
   const policy: RetryPolicy = {
     maxDeliveries: 3,
     retryBaseMs: 2,
@@ -19,10 +20,15 @@ function policyOf(overrides: Partial<RetryPolicy> = {}) {
       retakes.push(deliveries);
       return true;
     },
-    logger: { warn: (message: string) => warnings.push(message) },
+    logger: {
+      warn: (message: string, fields: unknown) => {
+        warnings.push(message);
+        warningFields.push(fields);
+      },
+    },
     ...overrides,
   };
-  return { policy, retakes, warnings };
+  return { policy, retakes, warnings, warningFields };
 }
 
 /** A `next` that plays `script` in turn (an error is thrown, an outcome returned) and records each call's delivery count. */
@@ -49,7 +55,7 @@ describe('retry', () => {
   });
 
   it('after a handler failure, waits, retakes the entry as the next delivery and runs again', async () => {
-    const { policy, retakes, warnings } = policyOf();
+    const { policy, retakes, warnings, warningFields } = policyOf();
     const { next, seen } = scripted(new Error('boom'), ACK);
     const delivery = deliveryOf();
     expect(await retry(policy)(delivery, next)).toBe(ACK);
@@ -58,6 +64,17 @@ describe('retry', () => {
     expect(delivery).toMatchObject({ deliveries: 2, failures: 1, attempt: 2 });
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/boom; retry in \d+ ms/);
+    expect(warningFields).toEqual([
+      {
+        eventId: 'e-1',
+        correlationId: 'c-1',
+        type: 'order.approved',
+        stream: 'orders',
+        group: 'stock',
+        entryId: '1-0',
+        deliveries: 1,
+      },
+    ]);
   });
 
   it('lets the error through on the last allowed delivery', async () => {

@@ -49,6 +49,7 @@ async function retryAfter(failure: unknown, delivery: Delivery, next: Next, poli
     policy.logger.warn(
       `${delivery.handler?.name ?? 'Handler'} failed on ${delivery.describe()}: ${error instanceof Error ? error.message : String(error)}; ` +
         (unavailable ? `Redis unavailable, again in ${wait} ms (no delivery spent)` : `retry in ${wait} ms`),
+      delivery.logFields(),
     );
     if (!(await takeBack(delivery, policy, wait, unavailable ? delivery.deliveries : delivery.deliveries + 1))) return RELEASE;
     try {

@@ -3,6 +3,17 @@ import type { EventContext } from '../interfaces/event-context.interface.js';
 import type { HandlerResult } from '../publisher/caused-event.js';
 import type { RegisteredHandler } from '../discovery/registered-handler.js';
 
+/** The fields of every log line about a delivery (see `Delivery.logFields`). */
+export interface DeliveryLogFields {
+  eventId: string | null;
+  correlationId: string | null;
+  type: string | null;
+  stream: string;
+  group: string;
+  entryId: string;
+  deliveries: number;
+}
+
 /** What an attempt that was timed out and replaced by a retry sees as its signal. */
 const SUPERSEDED = AbortSignal.abort(new Error('this attempt timed out and was superseded by a retry'));
 
@@ -63,6 +74,23 @@ export class Delivery {
   /** What the handler sees besides the event, for the current attempt. */
   context(): EventContext {
     return new DeliveryContext(this, this.envelope!);
+  }
+
+  /**
+   * For log lines, as structured fields (JSON fields with nestjs-pino, `{ … }` after the message
+   * with Nest's console logger): which event, which entry. Null where the entry was not decoded.
+   */
+  logFields(): DeliveryLogFields {
+    const envelope = this.envelope;
+    return {
+      eventId: envelope?.id ?? null,
+      correlationId: envelope?.correlationId ?? null,
+      type: envelope?.type ?? null,
+      stream: this.stream,
+      group: this.group,
+      entryId: this.entryId,
+      deliveries: this.deliveries,
+    };
   }
 
   /** For log lines: which entry, which event. */

@@ -68,7 +68,8 @@ export interface AtomicRun {
    * The event being handled, when the step is a handler's: its correlation id is carried on, it
    * becomes the causation id, and event ids derive from it and the group, so a redelivery that
    * runs the step again writes the same ids. Without it (a root step, e.g. an HTTP request) ids
-   * are random and each event starts its own correlation.
+   * are random and the events take the ambient correlation id (`withCorrelationId`), else each
+   * starts its own.
    */
   causedBy?: EventCause;
 }

@@ -24,13 +24,18 @@ import {
 import type { CausedEvent } from './caused-event.js';
 import { causedEventId, type EventCause } from './caused-event-id.js';
 import { assertEventIdOption, orderingKey } from './ordering-key.js';
+import { activeCorrelationId } from '../tracing/correlation.context.js';
+import { activeTraceContext } from '../tracing/trace.context.js';
 
 export interface PublishOptions {
   /** Event id, 1-200 characters; pass a deterministic one to make a re-publish recognisable downstream. */
   id?: string;
   /** The event this one answers: its correlation id is carried on, its id becomes the causation id. */
   causedBy?: Pick<EventContext, 'id' | 'correlationId'>;
-  /** Correlation id of a new conversation (ignored with `causedBy`), 1-200 characters. Defaults to the event id. */
+  /**
+   * Correlation id of a new conversation (ignored with `causedBy`), 1-200 characters. Defaults to
+   * the one `withCorrelationId` set for the calling code (e.g. the HTTP request id), else the event id.
+   */
   correlationId?: string;
 }
 
@@ -79,7 +84,7 @@ export class EventPublisher {
     let correlationId: string;
     if (options === undefined) {
       id = randomUUID();
-      correlationId = id;
+      correlationId = activeCorrelationId() ?? id;
     } else {
       if (options.id !== undefined) assertEventIdOption(definition.type, 'id', options.id);
       id = options.id ?? randomUUID();
@@ -87,7 +92,7 @@ export class EventPublisher {
         correlationId = options.causedBy.correlationId;
       } else {
         if (options.correlationId !== undefined) assertEventIdOption(definition.type, 'correlationId', options.correlationId);
-        correlationId = options.correlationId ?? id;
+        correlationId = options.correlationId ?? activeCorrelationId() ?? id;
       }
     }
     const fields = this.encode(eventClass, definition, payload, id, correlationId, options?.causedBy?.id);
@@ -145,12 +150,16 @@ export class EventPublisher {
     return { result: reply.result, firstTime, eventIds: firstTime ? events.map((event) => event.id) : [] };
   }
 
-  /** Validates and encodes every event before any is written; ids from the cause, else random. */
+  /**
+   * Validates and encodes every event before any is written; ids from the cause, else random. The
+   * correlation id: the cause's, else the ambient one (`withCorrelationId`), else each event's own id.
+   */
   private encodeAll(events: readonly CausedEvent[], cause: EventCause | undefined): EncodedEvent[] {
+    const correlationId = cause ? cause.correlationId : activeCorrelationId();
     return events.map(({ eventClass, payload }, index) => {
       const definition = this.definitionOf(eventClass);
       const id = cause ? causedEventId(cause, index, definition.type) : randomUUID();
-      const fields = this.encode(eventClass, definition, payload, id, cause?.correlationId ?? id, cause?.id);
+      const fields = this.encode(eventClass, definition, payload, id, correlationId ?? id, cause?.id);
       return { id, stream: definition.stream, fields };
     });
   }
@@ -174,6 +183,7 @@ export class EventPublisher {
       correlationId,
       causationId,
       key: orderingKey(definition, payload),
+      trace: activeTraceContext(),
     });
   }
 

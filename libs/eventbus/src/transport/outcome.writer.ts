@@ -95,7 +95,10 @@ export class OutcomeWriter {
         return;
       } catch (failure) {
         if (!isRedisUnavailable(failure) && attempt >= 3) throw failure;
-        this.logger.warn(`Dead-lettering entry ${delivery.entryId} failed (${(failure as Error).message}); trying again`);
+        this.logger.warn(
+          `Dead-lettering entry ${delivery.entryId} failed (${(failure as Error).message}); trying again`,
+          delivery.logFields(),
+        );
         if (!(await sleep(reconnectDelay(attempt), this.shutdown))) throw failure;
       }
     }
