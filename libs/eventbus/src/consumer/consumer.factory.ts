@@ -7,7 +7,7 @@ import { deadLetter } from '../middleware/dead-letter.middleware.js';
 import { decode } from '../middleware/decode.middleware.js';
 import { lanes } from '../middleware/lanes.middleware.js';
 import { logContext } from '../middleware/log-context.middleware.js';
-import { metrics, type HandledRecorder } from '../middleware/metrics.middleware.js';
+import { handlerTimer, metrics, type HandledRecorder } from '../middleware/metrics.middleware.js';
 import { redriveFilter } from '../middleware/redrive-filter.middleware.js';
 import { retry } from '../middleware/retry.middleware.js';
 import { route } from '../middleware/route.middleware.js';
@@ -58,6 +58,7 @@ export function createConsumer(
       lanes(),
       retry({ ...config, retake: (delivery, deliveries) => writer.retake(delivery, deliveries), logger }),
       causedEvents(deps.publishCaused),
+      handlerTimer(deps.recorder),
       timeout(config.handlerTimeoutMs),
     ],
     invokeHandler,
