@@ -25,13 +25,21 @@ describe('lag view', () => {
     );
 
   it('shows a declared group nobody reads as STOP, with its backlog, time lag and what retention removed', async () => {
-    const producer = await bus({ url: redis.url, service: 'producer', topology: [{ stream: PING_STREAM, groups: ['absent'] }], ...WINDOW }, []);
+    const producer = await bus(
+      { url: redis.url, service: 'producer', topology: [{ stream: PING_STREAM, groups: ['absent'] }], ...WINDOW },
+      [],
+    );
     const published = [];
     for (let seq = 0; seq < 3; seq++) published.push(await producer.publisher.publish(PingSent, { name: `p${seq}`, seq }));
     await redis.client.hset(`${PING_STREAM}:retention`, 'trimmed', 5, 'lost:absent', 2);
     const report = await viewOf(producer).report();
     const stream = report.streams.find((s) => s.stream === PING_STREAM)!;
-    expect(stream).toMatchObject({ length: 3, trimmed: 5, firstEntryId: published[0].entryId, lastEntryId: published[2].entryId });
+    expect(stream).toMatchObject({
+      length: 3,
+      trimmed: 5,
+      firstEntryId: published[0].entryId,
+      lastEntryId: published[2].entryId,
+    });
     const absent = groupOf(report, 'absent')!;
     expect(absent).toMatchObject({ lag: 3, pending: 0, consumers: 0, status: 'STOP', drainSeconds: null, lost: 2 });
     expect(absent.consumerDetails).toEqual([]);

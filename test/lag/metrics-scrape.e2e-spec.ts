@@ -72,7 +72,12 @@ describe('/metrics', () => {
       // Invoice never ran: its backlog waits, it is stopped, and its oldest entry has an age.
       expect(handled.get(`eventbus_group_status{stream="${ORDERS_STREAM}",group="invoice",status="STOP"}`)).toBe(1);
       expect(handled.get(`eventbus_stream_time_lag_seconds{stream="${ORDERS_STREAM}",group="invoice"}`)).toBeGreaterThan(0);
-      for (const name of ['eventbus_stream_pending', 'eventbus_stream_consumers', 'eventbus_dead_letters', 'eventbus_stream_lost']) {
+      for (const name of [
+        'eventbus_stream_pending',
+        'eventbus_stream_consumers',
+        'eventbus_dead_letters',
+        'eventbus_stream_lost',
+      ]) {
         expect({ name, value: handled.get(`${name}{stream="${ORDERS_STREAM}",group="stock"}`) }).toEqual({
           name,
           value: expect.any(Number) as unknown,

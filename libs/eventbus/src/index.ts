@@ -24,7 +24,7 @@ export * from './errors/index.js';
 export { ConsumerRegistry, type ConsumerStatus } from './runtime/consumer.registry.js';
 export { EventBusHealthIndicator } from './health/eventbus.health.js';
 export { StreamLagService } from './lag/stream-lag.service.js';
-export type { GroupLag, LagReport, StreamLag } from './lag/stream-lag.interface.js';
+export type { ConsumerLag, GroupLag, GroupStatus, LagReport, OldestPending, StreamLag } from './lag/stream-lag.interface.js';
 export { EventBusMetrics } from './metrics/eventbus.metrics.js';
 export { DeadLetterService } from './dead-letter/dead-letter.service.js';
 export type { DeadLetter } from './dead-letter/dead-letter.interface.js';

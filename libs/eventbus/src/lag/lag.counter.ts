@@ -94,14 +94,21 @@ export class LagCounter {
       this.counts.delete(key);
       return clamp(group.entriesRead !== null ? entriesAdded - group.entriesRead : length);
     }
-    this.counts.set(key, { lastDeliveredId: position, firstEntryId, maxDeletedId: stream.maxDeletedId, length, entriesAdded, lag: counted });
+    this.counts.set(key, {
+      lastDeliveredId: position,
+      firstEntryId,
+      maxDeletedId: stream.maxDeletedId,
+      length,
+      entriesAdded,
+      lag: counted,
+    });
     return counted;
   }
 
   /** Entries after `position`, or null past `COUNT_CAP`. */
   private async countAfter(stream: string, position: string): Promise<number | null> {
     let count = 0;
-    for (let cursor = position; count <= COUNT_CAP; ) {
+    for (let cursor = position; count <= COUNT_CAP;) {
       const page = (await this.redis.xrange(stream, `(${cursor}`, '+', 'COUNT', COUNT_PAGE)) as [string, string[]][];
       count += page.length;
       if (page.length < COUNT_PAGE) return count;

@@ -1,5 +1,4 @@
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Inject } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { EVENTBUS_CONFIG } from '../eventbus.constants.js';
 import type { EventBusConfig } from '../eventbus.options.js';
 import { TopologyInitializer } from '../runtime/topology.initializer.js';
@@ -45,7 +44,7 @@ export class LagSampler implements OnModuleInit, BeforeApplicationShutdown {
       const snapshots = await this.lag.sample();
       if (this.lag.missesTopology(snapshots)) await this.initializer.restore();
     } catch (error) {
-      this.logger.debug?.(`Lag sample skipped: ${(error as Error).message}`);
+      this.logger.debug(`Lag sample skipped: ${(error as Error).message}`);
     } finally {
       this.running = false;
     }

@@ -2,7 +2,12 @@ import type { GroupTrend } from './lag.history.js';
 import { drainSeconds, groupStatus, isLive } from './lag.status.js';
 
 const WINDOW = 60_000;
-const trend = (acked: number, unacked: number[], spanMs = WINDOW): GroupTrend => ({ spanMs, acked, rateOut: acked / 60, unacked });
+const trend = (acked: number, unacked: number[], spanMs = WINDOW): GroupTrend => ({
+  spanMs,
+  acked,
+  rateOut: acked / 60,
+  unacked,
+});
 const rules = { readGraceMs: 5_000, claimIdleMs: 30_000 };
 
 describe('groupStatus', () => {

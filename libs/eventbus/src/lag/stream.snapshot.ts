@@ -75,7 +75,7 @@ export async function readSnapshot(redis: Redis, stream: string): Promise<Stream
     firstEntryId: entryId(info['first-entry']),
     lastEntryId: entryId(info['last-entry']),
     entriesAdded: asCount(info['entries-added']) ?? 0,
-    maxDeletedId: String(info['max-deleted-entry-id'] ?? '0-0'),
+    maxDeletedId: typeof info['max-deleted-entry-id'] === 'string' ? info['max-deleted-entry-id'] : '0-0',
     groups,
     trimmed,
     lost,

@@ -40,7 +40,7 @@ export class EventBusMetrics implements HandledRecorder {
   });
   private readonly handlerSeconds = new Histogram({
     name: 'eventbus_handler_duration_seconds',
-    help: "One run of a handler (each retry is a run), until it returned or threw",
+    help: 'One run of a handler (each retry is a run), until it returned or threw',
     labelNames: ['stream', 'group', 'type'],
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
@@ -48,7 +48,9 @@ export class EventBusMetrics implements HandledRecorder {
 
   private readonly redisUp = this.fromRedis('eventbus_redis_up', 'Whether this scrape could read Redis (1) or not (0)', []);
   private readonly length = this.fromRedis('eventbus_stream_length', 'Entries in the stream', ['stream']);
-  private readonly rateIn = this.fromRedis('eventbus_stream_rate_in', 'Entries appended per second over the lag window', ['stream']);
+  private readonly rateIn = this.fromRedis('eventbus_stream_rate_in', 'Entries appended per second over the lag window', [
+    'stream',
+  ]);
   private readonly trimmed = this.fromRedis('eventbus_stream_trimmed', 'Entries retention removed from the stream', ['stream']);
   private readonly lag = this.fromRedis('eventbus_stream_lag', 'Entries of the stream not yet delivered to the group');
   private readonly pending = this.fromRedis('eventbus_stream_pending', 'Delivered to the group, not acknowledged');
@@ -58,12 +60,16 @@ export class EventBusMetrics implements HandledRecorder {
     'eventbus_stream_time_lag_seconds',
     'Age of the oldest entry the group has not acknowledged',
   );
-  private readonly rateOut = this.fromRedis('eventbus_stream_rate_out', 'Entries the group acknowledged per second over the lag window');
+  private readonly rateOut = this.fromRedis(
+    'eventbus_stream_rate_out',
+    'Entries the group acknowledged per second over the lag window',
+  );
   private readonly lost = this.fromRedis('eventbus_stream_lost', 'Entries retention removed before the group acknowledged them');
-  private readonly status = this.fromRedis('eventbus_group_status', 'The group status: 1 on the current one of OK, WARN, STALL, STOP', [
-    ...GROUP_LABELS,
-    'status',
-  ]);
+  private readonly status = this.fromRedis(
+    'eventbus_group_status',
+    'The group status: 1 on the current one of OK, WARN, STALL, STOP',
+    [...GROUP_LABELS, 'status'],
+  );
 
   private readonly handledChildren = new Map<string, Inc>();
   private readonly publishedChildren = new Map<string, Inc>();

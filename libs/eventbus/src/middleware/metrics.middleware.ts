@@ -28,7 +28,12 @@ export function handlerTimer(recorder: HandledRecorder): Middleware {
   return (delivery, next) => {
     const started = performance.now();
     const observe = () =>
-      recorder.handlerDuration(delivery.stream, delivery.group, delivery.envelope?.type ?? 'unknown', (performance.now() - started) / 1000);
+      recorder.handlerDuration(
+        delivery.stream,
+        delivery.group,
+        delivery.envelope?.type ?? 'unknown',
+        (performance.now() - started) / 1000,
+      );
     let result;
     try {
       result = next(delivery);
