@@ -15,7 +15,6 @@ import { timeout } from '../middleware/timeout.middleware.js';
 import { validate } from '../middleware/validate.middleware.js';
 import { invokeHandler } from '../pipeline/invoke.js';
 import { compose } from '../pipeline/middleware.js';
-import { ensureGroup } from '../redis/stream.topology.js';
 import { ClaimKeeper } from '../transport/claim.keeper.js';
 import { IdleClaimer } from '../transport/idle.claimer.js';
 import { OutcomeWriter } from '../transport/outcome.writer.js';
@@ -33,6 +32,11 @@ export interface ConsumerDependencies {
   readerConnection: Redis;
   recorder: HandledRecorder;
   publishCaused: PublishCaused;
+  /**
+   * Creates whatever is missing of the declared topology, this consumer's group among it: a group
+   * found gone (NOGROUP after a FLUSHALL) comes back together with those of services not running.
+   */
+  restoreTopology(): Promise<void>;
 }
 
 /** Assembles one stream's consumer: transport parts and the policy pipeline, outermost first. */
@@ -74,7 +78,7 @@ export function createConsumer(
     writer,
     pipeline,
     stopping,
-    ensureGroup: () => ensureGroup(redis, stream, group),
+    ensureGroup: deps.restoreTopology,
     logger,
   });
 }

@@ -11,6 +11,8 @@ interface Offset {
   lastDeliveredId: string;
   offset: number;
   lost: number;
+  /** The stream's `entries-added` when learnt: lower now means the stream was recreated. */
+  entriesAdded: number;
 }
 
 /** A count where Redis reports no lag, and the stream state it holds for. */
@@ -32,7 +34,7 @@ interface Counted {
  * 1. an empty stream, or the group at or past the last entry: 0;
  * 2. the group before the first entry (a trim passed it): L; Redis' counter is suspect from now on;
  * 3. Redis' counter minus an offset learnt by a count, while it holds (the group only moved on,
- *    Redis still counts its reads, retention reports no new loss for it);
+ *    Redis still counts its reads, the stream was not recreated, retention reports no new loss);
  * 4. Redis' counter, when nothing suggests it is off: no trim seen passing the group, no loss
  *    reported by retention, and the group's `entries-read` places it after everything removed;
  * 5. otherwise a count of the entries after the group's position, bounded to 10,000 entries
@@ -64,8 +66,15 @@ export class LagCounter {
     const lost = stream.lost.get(group.group) ?? 0;
     if (group.redisLag !== null) {
       const known = this.offsets.get(key);
-      if (known && known.lost === lost && group.entriesRead !== null && compareIds(position, known.lastDeliveredId) >= 0) {
+      if (
+        known &&
+        known.lost === lost &&
+        known.entriesAdded <= entriesAdded &&
+        group.entriesRead !== null &&
+        compareIds(position, known.lastDeliveredId) >= 0
+      ) {
         known.lastDeliveredId = position;
+        known.entriesAdded = entriesAdded;
         return clamp(group.redisLag - known.offset);
       }
       this.offsets.delete(key);
@@ -73,7 +82,7 @@ export class LagCounter {
       if (consistent && lost === 0 && !this.suspects.has(key)) return clamp(group.redisLag);
       const counted = await this.countAfter(stream.stream, position);
       if (counted === null) return clamp(group.redisLag);
-      this.offsets.set(key, { lastDeliveredId: position, offset: group.redisLag - counted, lost });
+      this.offsets.set(key, { lastDeliveredId: position, offset: group.redisLag - counted, lost, entriesAdded });
       this.suspects.delete(key);
       return counted;
     }
