@@ -78,7 +78,7 @@ export function createConsumer(
     writer,
     pipeline,
     stopping,
-    ensureGroup: deps.restoreTopology,
+    ensureGroup: () => deps.restoreTopology(),
     logger,
   });
 }
