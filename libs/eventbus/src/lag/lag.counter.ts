@@ -42,7 +42,7 @@ interface Counted {
  *    is kept and only grown by appends while the stream changes no other way.
  * Past the bound, Redis' counter (or entries-added - entries-read) stands in, clamped; rules 1-2
  * already bound every answer to 1..L-1 there. Each case is tested on a real redis-server
- * (`test/eventbus/lag-exact.e2e-spec.ts`).
+ * (`test/lag/lag-exact.e2e-spec.ts`).
  */
 export class LagCounter {
   private readonly offsets = new Map<string, Offset>();
