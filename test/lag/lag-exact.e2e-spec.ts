@@ -120,4 +120,20 @@ describe('exact lag after trims and deletions', () => {
     expect(lag).toBe(29_999);
     expect((await xrangeCalls()) - before).toBeLessThanOrEqual(12);
   });
+
+  it('counts past the bound only once while a stale counter does not drop', async () => {
+    const view = lagView();
+    await append(12_000);
+    await client.xtrim(STREAM, 'MAXLEN', 11_500); // passes the group, which read only the first entry
+    expect(await lagOf(view)).toBe(11_500);
+    await read(1);
+    const first = await xrangeCalls();
+    const lag = await lagOf(view);
+    expect((await xrangeCalls()) - first).toBeGreaterThan(10); // the bounded count, given up past 10,000
+    expect(lag).toBe(11_499); // Redis' counter (11,999) clamped to the length less the entry read
+    await append(10);
+    const second = await xrangeCalls();
+    expect(await lagOf(view)).toBe(11_509);
+    expect((await xrangeCalls()) - second).toBe(1); // no count again: only the oldest waiting entry's id
+  });
 });

@@ -48,6 +48,8 @@ export class LagCounter {
   private readonly offsets = new Map<string, Offset>();
   private readonly suspects = new Set<string>();
   private readonly counts = new Map<string, Counted>();
+  /** Redis' counter when a count last ran past the bound: while it is no lower, neither is the lag. */
+  private readonly overCap = new Map<string, number>();
 
   constructor(private readonly redis: Redis) {}
 
@@ -58,6 +60,7 @@ export class LagCounter {
     if (length === 0 || lastEntryId === null || compareIds(position, lastEntryId) >= 0) return 0;
     if (firstEntryId !== null && compareIds(position, firstEntryId) < 0) {
       this.offsets.delete(key);
+      this.overCap.delete(key);
       this.suspects.add(key);
       return length;
     }
@@ -80,8 +83,16 @@ export class LagCounter {
       this.offsets.delete(key);
       const consistent = group.entriesRead !== null && group.entriesRead > entriesAdded - length;
       if (consistent && lost === 0 && !this.suspects.has(key)) return clamp(group.redisLag);
+      // A stale counter is off by a constant: if it did not drop since a count ran past the bound,
+      // the lag is still past it, and counting again would only repeat the same pages.
+      const over = this.overCap.get(key);
+      if (over !== undefined && group.redisLag >= over) return clamp(group.redisLag);
       const counted = await this.countAfter(stream.stream, position);
-      if (counted === null) return clamp(group.redisLag);
+      if (counted === null) {
+        this.overCap.set(key, group.redisLag);
+        return clamp(group.redisLag);
+      }
+      this.overCap.delete(key);
       this.offsets.set(key, { lastDeliveredId: position, offset: group.redisLag - counted, lost, entriesAdded });
       this.suspects.delete(key);
       return counted;
