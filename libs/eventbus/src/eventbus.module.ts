@@ -9,6 +9,7 @@ import { ConsumerRegistry } from './runtime/consumer.registry.js';
 import { TopologyInitializer } from './runtime/topology.initializer.js';
 import { ConfigurableEventBusModule, EVENTBUS_MODULE_OPTIONS } from './eventbus.module-definition.js';
 import { resolveEventBusConfig, type EventBusConfig } from './eventbus.options.js';
+import { LagSampler } from './lag/lag.sampler.js';
 import { StreamLagService } from './lag/stream-lag.service.js';
 import { EventBusMetrics } from './metrics/eventbus.metrics.js';
 import { EventPublisher } from './publisher/event.publisher.js';
@@ -28,6 +29,7 @@ import { StreamTopologyRegistry } from './redis/stream-topology.registry.js';
     StreamTopologyRegistry,
     EventPublisher,
     StreamLagService,
+    LagSampler,
     EventBusMetrics,
     HandlerExplorer,
     TopologyInitializer,

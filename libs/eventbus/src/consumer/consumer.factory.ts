@@ -7,7 +7,7 @@ import { deadLetter } from '../middleware/dead-letter.middleware.js';
 import { decode } from '../middleware/decode.middleware.js';
 import { lanes } from '../middleware/lanes.middleware.js';
 import { logContext } from '../middleware/log-context.middleware.js';
-import { metrics, type HandledRecorder } from '../middleware/metrics.middleware.js';
+import { handlerTimer, metrics, type HandledRecorder } from '../middleware/metrics.middleware.js';
 import { redriveFilter } from '../middleware/redrive-filter.middleware.js';
 import { retry } from '../middleware/retry.middleware.js';
 import { route } from '../middleware/route.middleware.js';
@@ -16,7 +16,6 @@ import { traceContinuation } from '../middleware/trace.middleware.js';
 import { validate } from '../middleware/validate.middleware.js';
 import { invokeHandler } from '../pipeline/invoke.js';
 import { compose } from '../pipeline/middleware.js';
-import { ensureGroup } from '../redis/stream.topology.js';
 import { ClaimKeeper } from '../transport/claim.keeper.js';
 import { IdleClaimer } from '../transport/idle.claimer.js';
 import { OutcomeWriter } from '../transport/outcome.writer.js';
@@ -34,6 +33,11 @@ export interface ConsumerDependencies {
   readerConnection: Redis;
   recorder: HandledRecorder;
   publishCaused: PublishCaused;
+  /**
+   * Creates whatever is missing of the declared topology, this consumer's group among it: a group
+   * found gone (NOGROUP after a FLUSHALL) comes back together with those of services not running.
+   */
+  restoreTopology(): Promise<void>;
 }
 
 /** Assembles one stream's consumer: transport parts and the policy pipeline, outermost first. */
@@ -60,6 +64,7 @@ export function createConsumer(
       lanes(),
       retry({ ...config, retake: (delivery, deliveries) => writer.retake(delivery, deliveries), logger }),
       causedEvents(deps.publishCaused),
+      handlerTimer(deps.recorder),
       timeout(config.handlerTimeoutMs),
     ],
     invokeHandler,
@@ -75,7 +80,7 @@ export function createConsumer(
     writer,
     pipeline,
     stopping,
-    ensureGroup: () => ensureGroup(redis, stream, group),
+    ensureGroup: () => deps.restoreTopology(),
     logger,
   });
 }

@@ -1,97 +1,168 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { EVENTBUS_REDIS } from '../eventbus.constants.js';
+import { EVENTBUS_CONFIG, EVENTBUS_REDIS } from '../eventbus.constants.js';
+import type { EventBusConfig } from '../eventbus.options.js';
+import { flatRecord } from '../redis/flat-record.js';
 import { isRedisReplyError } from '../redis/redis.errors.js';
 import { deadLetterStream } from '../redis/stream.keys.js';
 import { StreamTopologyRegistry } from '../redis/stream-topology.registry.js';
-import type { GroupLag, LagReport, StreamLag } from './stream-lag.interface.js';
-import { flatRecord } from '../redis/flat-record.js';
+import { LagCounter } from './lag.counter.js';
+import { LagHistory } from './lag.history.js';
+import { drainSeconds, groupStatus, isLive, type LivenessRules } from './lag.status.js';
+import { compareIds, idTime } from './stream-id.js';
+import type { ConsumerLag, GroupLag, LagReport, OldestPending, StreamLag } from './stream-lag.interface.js';
+import { readSnapshot, type GroupCounters, type StreamSnapshot } from './stream.snapshot.js';
 import { asCount } from './xinfo.count.js';
 
-const COUNT_PAGE = 10_000;
-
-/** Reads the lag view from `XINFO STREAM` / `XINFO GROUPS`, for every stream and group known. */
+/**
+ * The lag view of every stream and group known (declared, read by this app's handlers, or found in
+ * Redis), whichever app runs them: counts from `XINFO`, rates and status from the samples the
+ * `LagSampler` (and each report) records over the lag window.
+ */
 @Injectable()
 export class StreamLagService {
+  private readonly history: LagHistory;
+  private readonly counter: LagCounter;
+  private readonly liveness: LivenessRules;
+
   constructor(
     @Inject(EVENTBUS_REDIS) private readonly redis: Redis,
     private readonly topology: StreamTopologyRegistry,
-  ) {}
+    @Inject(EVENTBUS_CONFIG) private readonly config: EventBusConfig,
+  ) {
+    this.history = new LagHistory(config.lagWindowMs);
+    this.counter = new LagCounter(redis);
+    // Twice the block time a reader waits at most between reads, and a second for its handling.
+    this.liveness = { readGraceMs: 2 * config.blockMs + 1_000, claimIdleMs: config.claimIdleMs };
+  }
 
   async report(): Promise<LagReport> {
-    const streams = await Promise.all(this.topology.entries().map(([stream, groups]) => this.stream(stream, groups)));
+    const snapshots = await this.sample();
+    const now = Date.now();
+    const streams = await Promise.all(snapshots.map((snapshot) => this.stream(snapshot, now)));
     return { streams };
   }
 
-  private async stream(stream: string, declared: string[]): Promise<StreamLag> {
-    let info: Record<string, unknown>;
-    let groupInfos: Record<string, unknown>[];
-    try {
-      [info, groupInfos] = await Promise.all([
-        this.redis.xinfo('STREAM', stream).then((reply) => flatRecord(reply)),
-        this.redis.xinfo('GROUPS', stream).then((reply) => (reply as unknown[]).map((group) => flatRecord(group))),
-      ]);
-    } catch (error) {
-      if (!isRedisReplyError(error) || !/no such key/i.test(error.message)) throw error;
-      const groups = await Promise.all(declared.map((group) => this.absentGroup(stream, group)));
-      return { stream, exists: false, length: 0, lastEntryId: null, groups };
-    }
-    const length = asCount(info['length']) ?? 0;
-    const firstEntry = info['first-entry'];
-    const firstId = Array.isArray(firstEntry) ? String(firstEntry[0]) : null;
-    const known = new Map(groupInfos.map((group) => [String(group['name']), group]));
+  /** Reads every stream's counters (one round of commands) and records them as a sample. */
+  async sample(): Promise<StreamSnapshot[]> {
+    const snapshots = await Promise.all(this.topology.entries().map(([stream]) => readSnapshot(this.redis, stream)));
+    const at = Date.now();
+    for (const snapshot of snapshots) this.history.record(snapshot, at);
+    return snapshots;
+  }
+
+  /** True when a declared stream or group is missing from `snapshots`. */
+  missesTopology(snapshots: readonly StreamSnapshot[]): boolean {
+    const present = new Map(snapshots.map((snapshot) => [snapshot.stream, new Set(snapshot.groups.map((g) => g.group))]));
+    return this.topology.entries().some(([stream, groups]) => groups.some((group) => !present.get(stream)?.has(group)));
+  }
+
+  private async stream(snapshot: StreamSnapshot, now: number): Promise<StreamLag> {
+    const declared = this.topology.entries().find(([stream]) => stream === snapshot.stream)?.[1] ?? [];
+    const known = new Map(snapshot.groups.map((group) => [group.group, group]));
     const names = [...new Set([...declared, ...known.keys()])];
     const groups = await Promise.all(
-      names.map(async (group): Promise<GroupLag> => {
-        const entry = known.get(group);
-        if (!entry) return this.absentGroup(stream, group);
-        const lastDeliveredId = String(entry['last-delivered-id']);
-        const [lag, deadLetters] = await Promise.all([
-          asCount(entry['lag']) ?? this.countAfter(stream, lastDeliveredId, firstId, length),
-          this.redis.xlen(deadLetterStream(stream, group)),
-        ]);
-        return {
-          group,
-          consumers: asCount(entry['consumers']) ?? 0,
-          pending: asCount(entry['pending']) ?? 0,
-          lag,
-          deadLetters,
-          lastDeliveredId,
-        };
+      names.map((name) => {
+        const counters = known.get(name);
+        return counters ? this.group(snapshot, counters, now) : this.absentGroup(snapshot, name, now);
       }),
     );
-    return { stream, exists: true, length, lastEntryId: String(info['last-generated-id']), groups };
+    return {
+      stream: snapshot.stream,
+      exists: snapshot.exists,
+      length: snapshot.length,
+      firstEntryId: snapshot.firstEntryId,
+      lastEntryId: snapshot.lastEntryId,
+      rateIn: this.history.stream(snapshot.stream).rateIn,
+      trimmed: snapshot.trimmed,
+      groups,
+    };
+  }
+
+  private async group(snapshot: StreamSnapshot, counters: GroupCounters, now: number): Promise<GroupLag> {
+    const { stream } = snapshot;
+    const { group, lastDeliveredId, pending } = counters;
+    const waitsAfter = snapshot.lastEntryId !== null && compareIds(lastDeliveredId, snapshot.lastEntryId) < 0;
+    let reads;
+    try {
+      reads = await Promise.all([
+        this.redis.xinfo('CONSUMERS', stream, group).then((reply) => (reply as unknown[]).map(readConsumer)),
+        pending > 0 ? this.redis.xpending(stream, group, '-', '+', 1).then(readOldestPending) : null,
+        waitsAfter ? this.redis.xrange(stream, `(${lastDeliveredId}`, '+', 'COUNT', 1).then(firstId) : null,
+        this.redis.xlen(deadLetterStream(stream, group)),
+        this.counter.lag(snapshot, counters),
+      ]);
+    } catch (error) {
+      // Deleted between the two reads (a FLUSHALL, an operator): report it as missing.
+      if (isRedisReplyError(error) && /NOGROUP|no such key/i.test(error.message)) return this.absentGroup(snapshot, group, now);
+      throw error;
+    }
+    const [consumerDetails, oldestPending, firstUndelivered, deadLetters, lag] = reads;
+    const undeliveredAgeMs = firstUndelivered && lag > 0 ? age(firstUndelivered, now) : 0;
+    const oldest = oldestPending?.id ?? (lag > 0 ? firstUndelivered : null);
+    const waiting = lag + pending;
+    const trend = this.history.group(stream, group);
+    const rateIn = this.history.stream(stream).rateIn;
+    const liveConsumers = consumerDetails.filter((consumer) => isLive(consumer, undeliveredAgeMs, this.liveness)).length;
+    return {
+      group,
+      consumers: counters.consumers,
+      pending,
+      lag,
+      deadLetters,
+      lastDeliveredId,
+      status: groupStatus({ waiting, liveConsumers, trend, windowMs: this.config.lagWindowMs }),
+      timeLagMs: oldest ? age(oldest, now) : 0,
+      rateOut: trend.rateOut,
+      drainSeconds: drainSeconds(waiting, rateIn, trend.rateOut),
+      consumerDetails,
+      oldestPending,
+      lost: snapshot.lost.get(group) ?? 0,
+    };
   }
 
   /**
-   * Redis reports no lag when deletions or trimming make its counter unreliable; then count the
-   * entries after the group's last delivered id, page by page.
+   * A declared group Redis does not have (its app never ran, or a FLUSHALL): the sampler creates
+   * it at `0`, so every entry of the stream is waiting for it.
    */
-  private async countAfter(stream: string, lastDeliveredId: string, firstId: string | null, length: number): Promise<number> {
-    if (firstId === null) return 0;
-    if (compareIds(lastDeliveredId, firstId) < 0) return length;
-    let count = 0;
-    let cursor = lastDeliveredId;
-    for (;;) {
-      const page = (await this.redis.xrange(stream, `(${cursor}`, '+', 'COUNT', COUNT_PAGE)) as [string, string[]][];
-      count += page.length;
-      if (page.length < COUNT_PAGE) return count;
-      cursor = page[page.length - 1][0];
-    }
-  }
-
-  private async absentGroup(stream: string, group: string): Promise<GroupLag> {
-    const deadLetters = await this.redis.xlen(deadLetterStream(stream, group));
-    return { group, consumers: 0, pending: 0, lag: 0, deadLetters, lastDeliveredId: '0-0' };
+  private async absentGroup(snapshot: StreamSnapshot, group: string, now: number): Promise<GroupLag> {
+    const deadLetters = await this.redis.xlen(deadLetterStream(snapshot.stream, group));
+    const waiting = snapshot.length;
+    return {
+      group,
+      consumers: 0,
+      pending: 0,
+      lag: waiting,
+      deadLetters,
+      lastDeliveredId: '0-0',
+      status: waiting > 0 ? 'STOP' : 'OK',
+      timeLagMs: snapshot.firstEntryId && waiting > 0 ? age(snapshot.firstEntryId, now) : 0,
+      rateOut: 0,
+      drainSeconds: waiting > 0 ? null : 0,
+      consumerDetails: [],
+      oldestPending: null,
+      lost: snapshot.lost.get(group) ?? 0,
+    };
   }
 }
 
-/** Orders stream ids (`ms-seq`) numerically. */
-export function compareIds(a: string, b: string): number {
-  const [aMs, aSeq = '0'] = a.split('-');
-  const [bMs, bSeq = '0'] = b.split('-');
-  const ms = BigInt(aMs) - BigInt(bMs);
-  if (ms !== 0n) return ms < 0n ? -1 : 1;
-  const seq = BigInt(aSeq) - BigInt(bSeq);
-  return seq === 0n ? 0 : seq < 0n ? -1 : 1;
+function age(id: string, now: number): number {
+  return Math.max(0, now - idTime(id));
+}
+
+function readConsumer(reply: unknown): ConsumerLag {
+  const consumer = flatRecord(reply);
+  return { name: String(consumer['name']), pending: asCount(consumer['pending']) ?? 0, idleMs: asCount(consumer['idle']) ?? 0 };
+}
+
+/** The extended `XPENDING ... - + 1` reply: `[[id, consumer, idle, deliveries]]`. */
+function readOldestPending(reply: unknown): OldestPending | null {
+  const [entry] = reply as [string, string, number, number][];
+  if (!entry) return null;
+  return { id: entry[0], consumer: entry[1], idleMs: Number(entry[2]), deliveries: Number(entry[3]) };
+}
+
+function firstId(reply: unknown): string | null {
+  const [entry] = reply as [string, string[]][];
+  return entry ? entry[0] : null;
 }

@@ -1,6 +1,6 @@
 import { testDelivery } from '../pipeline/delivery.fixture.js';
 import { ACK, RELEASE, dead } from '../pipeline/outcome.js';
-import { metrics, type HandledRecorder } from './metrics.middleware.js';
+import { handlerTimer, metrics, type HandledRecorder } from './metrics.middleware.js';
 
 const deliveryOf = (failures = 0, decoded = true) => {
   const delivery = testDelivery({ decoded });
@@ -10,8 +10,12 @@ const deliveryOf = (failures = 0, decoded = true) => {
 
 function recording() {
   const calls: unknown[][] = [];
-  const recorder: HandledRecorder = { handled: (...args) => void calls.push(args) };
-  return { calls, counting: metrics(recorder) };
+  const durations: [string, string, string, number][] = [];
+  const recorder: HandledRecorder = {
+    handled: (...args) => void calls.push(args),
+    handlerDuration: (...args) => void durations.push(args),
+  };
+  return { calls, durations, counting: metrics(recorder), timing: handlerTimer(recorder) };
 }
 
 describe('metrics', () => {
@@ -60,5 +64,34 @@ describe('metrics', () => {
     const failure = new Error('boom');
     await expect(counting(deliveryOf(), () => Promise.reject(failure))).rejects.toBe(failure);
     expect(calls).toEqual([]);
+  });
+});
+
+describe('handlerTimer', () => {
+  it('times a handler that answers at once', () => {
+    const { durations, timing } = recording();
+    expect(timing(deliveryOf(), () => ACK)).toBe(ACK);
+    expect(durations).toEqual([['orders', 'stock', 'order.approved', expect.any(Number)]]);
+    expect(durations[0][3]).toBeGreaterThanOrEqual(0);
+  });
+
+  it('times an asynchronous handler until it settles', async () => {
+    const { durations, timing } = recording();
+    const outcome = timing(deliveryOf(), () => new Promise((resolve) => setTimeout(() => resolve(ACK), 30)));
+    expect(durations).toEqual([]);
+    expect(await outcome).toBe(ACK);
+    expect(durations[0][3]).toBeGreaterThanOrEqual(0.02);
+  });
+
+  it('times a failed run and lets the error through, thrown or rejected', async () => {
+    const { durations, timing } = recording();
+    const failure = new Error('boom');
+    expect(() =>
+      timing(deliveryOf(), () => {
+        throw failure;
+      }),
+    ).toThrow(failure);
+    await expect(timing(deliveryOf(), () => Promise.reject(failure))).rejects.toBe(failure);
+    expect(durations).toHaveLength(2);
   });
 });

@@ -7,7 +7,7 @@ import {
   readAtomicReply,
 } from './atomic-step.js';
 
-const event = (id: string, stream: string, ...fields: string[]) => ({ id, stream, fields });
+const event = (id: string, stream: string, ...fields: string[]) => ({ id, stream, type: 'test.event', fields });
 
 describe('packAtomicStep', () => {
   it('packs KEYS as dedupe key, effect keys, one stream per event', () => {

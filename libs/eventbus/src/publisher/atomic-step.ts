@@ -87,6 +87,8 @@ export interface AtomicResult {
 export interface EncodedEvent {
   id: string;
   stream: string;
+  /** The event type, for the published counter. */
+  type: string;
   fields: readonly string[];
 }
 

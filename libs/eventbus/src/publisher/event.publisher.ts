@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { EVENTBUS_CONFIG, EVENTBUS_REDIS } from '../eventbus.constants.js';
 import type { EventBusConfig } from '../eventbus.options.js';
+import { EventBusMetrics } from '../metrics/eventbus.metrics.js';
 import { encodeEnvelope } from '../envelope/envelope.codec.js';
 import { PublishBatcher } from './publish.batcher.js';
 import { getDomainEvent } from '../envelope/domain-event.registry.js';
@@ -63,6 +64,7 @@ export class EventPublisher {
   constructor(
     @Inject(EVENTBUS_REDIS) private readonly redis: Redis,
     @Inject(EVENTBUS_CONFIG) config: EventBusConfig,
+    private readonly metrics: EventBusMetrics,
   ) {
     this.producer = config.service;
     this.retentionTtlSeconds = dedupeRecordTtlSeconds(config.retention);
@@ -98,6 +100,7 @@ export class EventPublisher {
     const fields = this.encode(eventClass, definition, payload, id, correlationId, options?.causedBy?.id);
     try {
       const entryId = await this.batcher.append(definition.stream, fields);
+      this.metrics.published(definition.stream, definition.type);
       return { id, stream: definition.stream, entryId };
     } catch (error) {
       throw unavailable('publish', error);
@@ -118,6 +121,7 @@ export class EventPublisher {
     } catch (error) {
       throw unavailable('publishing caused events', error);
     }
+    for (const event of encoded) this.metrics.published(event.stream, event.type);
   }
 
   /**
@@ -147,6 +151,7 @@ export class EventPublisher {
     }
     if (reply.outcome === 'conflict') throw new AtomicStepConflictError(run.dedupeKey);
     const firstTime = reply.outcome === 'committed';
+    if (firstTime) for (const event of events) this.metrics.published(event.stream, event.type);
     return { result: reply.result, firstTime, eventIds: firstTime ? events.map((event) => event.id) : [] };
   }
 
@@ -160,7 +165,7 @@ export class EventPublisher {
       const definition = this.definitionOf(eventClass);
       const id = cause ? causedEventId(cause, index, definition.type) : randomUUID();
       const fields = this.encode(eventClass, definition, payload, id, correlationId ?? id, cause?.id);
-      return { id, stream: definition.stream, fields };
+      return { id, stream: definition.stream, type: definition.type, fields };
     });
   }
 

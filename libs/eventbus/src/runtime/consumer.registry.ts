@@ -50,6 +50,7 @@ export class ConsumerRegistry implements OnApplicationBootstrap, BeforeApplicati
         readerConnection: createReaderConnection(this.config, this.redis, stream),
         recorder: this.metrics,
         publishCaused: (events, cause) => this.publisher.publishCaused(events, cause),
+        restoreTopology: () => this.initializer.restore(),
       });
       this.consumers.set(stream, consumer);
       consumer.start();

@@ -1,4 +1,4 @@
-import { compareIds } from './stream-lag.service.js';
+import { compareIds, idTime } from './stream-id.js';
 import { flatRecord } from '../redis/flat-record.js';
 import { asCount } from './xinfo.count.js';
 
@@ -8,6 +8,11 @@ describe('stream ids and XINFO replies', () => {
     expect(compareIds('5-2', '5-10')).toBe(-1);
     expect(compareIds('5-3', '5-3')).toBe(0);
     expect(compareIds('1795445484699-0', '1795445484700-0')).toBe(-1);
+  });
+
+  it('reads the time an entry was appended from its id', () => {
+    expect(idTime('1795445484699-7')).toBe(1795445484699);
+    expect(idTime('42')).toBe(42);
   });
 
   it('reads flat XINFO arrays and null counts', () => {
