@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InvoiceIssued, PickingOrderCreated, StockRejected, StockReserved } from '@app/contracts';
 import { EVENTBUS_REDIS, HandleEvent, LuaScript } from '@app/eventbus';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@app/eventbus';
 import { orderKey } from './order.keys.js';
 
 /** Sets progress fields only on an order that exists, so a stray event cannot create a husk. */
@@ -16,7 +16,7 @@ return 1
 export class OrderProgressHandler {
   private readonly logger = new Logger(OrderProgressHandler.name);
 
-  constructor(@Inject(EVENTBUS_REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(EVENTBUS_REDIS) private readonly redis: RedisClient) {}
 
   @HandleEvent(StockReserved)
   async stockReserved(event: StockReserved): Promise<void> {

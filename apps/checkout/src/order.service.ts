@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { OrderApproved } from '@app/contracts';
 import { emit, EVENTBUS_REDIS, EventPublisher, RedisUnavailableError, type AtomicResult } from '@app/eventbus';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@app/eventbus';
 import type { CheckoutRequest } from './checkout.request.js';
 import { IdempotencyKeyReusedError } from './idempotency-key-reused.error.js';
 import { OrderOutcomeUnknownError } from './order-outcome-unknown.error.js';
@@ -21,7 +21,7 @@ export interface PlacedOrder {
 @Injectable()
 export class OrderService {
   constructor(
-    @Inject(EVENTBUS_REDIS) private readonly redis: Redis,
+    @Inject(EVENTBUS_REDIS) private readonly redis: RedisClient,
     private readonly publisher: EventPublisher,
   ) {}
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PickingOrderCreated, type OrderApproved, type StockLine } from '@app/contracts';
 import { AtomicStep, emit, EVENTBUS_REDIS, EventPublisher, type EventCause } from '@app/eventbus';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@app/eventbus';
 
 /** The picking (separation) order the warehouse works from. */
 export interface Shipment {
@@ -24,7 +24,7 @@ const storeOnce = new AtomicStep('return args[1]');
 @Injectable()
 export class ShipmentService {
   constructor(
-    @Inject(EVENTBUS_REDIS) private readonly redis: Redis,
+    @Inject(EVENTBUS_REDIS) private readonly redis: RedisClient,
     private readonly publisher: EventPublisher,
   ) {}
 

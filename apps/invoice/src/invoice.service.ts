@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OrderApproved, OrderLine } from '@app/contracts';
 import { EVENTBUS_REDIS, EventPublisher } from '@app/eventbus';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@app/eventbus';
 import { invoiceKey, invoiceSequenceKey } from './invoice.keys.js';
 import { issueInvoice } from './issue-invoice.step.js';
 
@@ -17,7 +17,7 @@ export interface Invoice {
 @Injectable()
 export class InvoiceService {
   constructor(
-    @Inject(EVENTBUS_REDIS) private readonly redis: Redis,
+    @Inject(EVENTBUS_REDIS) private readonly redis: RedisClient,
     private readonly publisher: EventPublisher,
   ) {}
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { StockRejected, StockReserved, type OrderLine, type StockLine, type StockShortage } from '@app/contracts';
 import { AtomicStepConflictError, emit, EVENTBUS_REDIS, EventPublisher, type CausedEvent, type EventCause } from '@app/eventbus';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@app/eventbus';
 import { reserveStock } from './reserve-stock.step.js';
 import { orderOutcomeKey, skuKey } from './stock.keys.js';
 
@@ -17,7 +17,7 @@ const RESERVE_ATTEMPTS = 10;
 @Injectable()
 export class StockService {
   constructor(
-    @Inject(EVENTBUS_REDIS) private readonly redis: Redis,
+    @Inject(EVENTBUS_REDIS) private readonly redis: RedisClient,
     private readonly publisher: EventPublisher,
   ) {}
 

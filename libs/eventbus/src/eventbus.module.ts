@@ -1,6 +1,6 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis/redis.client.js';
 import { EVENTBUS_CONFIG, EVENTBUS_REDIS } from './eventbus.constants.js';
 import { DeadLetterService } from './dead-letter/dead-letter.service.js';
 import { ConsumerGroupAdmin } from './groups/consumer-group.admin.js';
@@ -51,7 +51,7 @@ import { StreamTopologyRegistry } from './redis/stream-topology.registry.js';
 })
 export class EventBusModule extends ConfigurableEventBusModule implements OnApplicationShutdown {
   constructor(
-    @Inject(EVENTBUS_REDIS) private readonly redis: Redis,
+    @Inject(EVENTBUS_REDIS) private readonly redis: RedisClient,
     @Inject(EVENTBUS_CONFIG) private readonly config: EventBusConfig,
   ) {
     super();

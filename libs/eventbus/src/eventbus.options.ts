@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { Redis, RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import {
   DEFAULT_BATCH_SIZE,
   DEFAULT_BLOCK_MS,
@@ -22,13 +22,14 @@ import {
 import { EventBusConfigError } from './errors/eventbus-config.error.js';
 import type { EventBusModuleOptions, RetentionOptions } from './interfaces/eventbus-options.interface.js';
 import type { StreamTopology } from './interfaces/stream-topology.interface.js';
+import type { RedisClient } from './redis/redis.client.js';
 
 /** Options with every default applied and every value checked. */
 export interface EventBusConfig {
   url?: string;
   redis: RedisOptions;
   /** Set when the user handed in a connection: the module neither creates nor closes one. */
-  connection?: Redis;
+  connection?: RedisClient;
   service: string;
   consumer: string;
   adminToken?: string;

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import type { RegisteredHandler } from '../discovery/registered-handler.js';
 import type { EventBusConfig } from '../eventbus.options.js';
 import { causedEvents, type PublishCaused } from '../middleware/caused-events.middleware.js';
@@ -28,9 +28,9 @@ const READ_WATCHDOG_GRACE_MS = 10_000;
 export interface ConsumerDependencies {
   config: EventBusConfig;
   /** The shared command connection (writes, scripts). */
-  redis: Redis;
+  redis: RedisClient;
   /** A connection of the consumer's own for its blocking reads. */
-  readerConnection: Redis;
+  readerConnection: RedisClient;
   recorder: HandledRecorder;
   publishCaused: PublishCaused;
   /**

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import { flatRecord } from '../redis/flat-record.js';
 import { EVENTBUS_REDIS } from '../eventbus.constants.js';
 import { UnknownStreamGroupError } from '../errors/unknown-stream-group.error.js';
@@ -16,7 +16,7 @@ type RawEntry = [id: string, fields: string[]];
 @Injectable()
 export class DeadLetterService {
   constructor(
-    @Inject(EVENTBUS_REDIS) private readonly redis: Redis,
+    @Inject(EVENTBUS_REDIS) private readonly redis: RedisClient,
     private readonly topology: StreamTopologyRegistry,
   ) {}
 

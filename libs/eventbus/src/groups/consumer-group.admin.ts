@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import { EVENTBUS_CONFIG, EVENTBUS_REDIS } from '../eventbus.constants.js';
 import type { EventBusConfig } from '../eventbus.options.js';
 import { GroupPositionRefusedError } from '../errors/group-position-refused.error.js';
@@ -28,7 +28,7 @@ export interface PendingEntry {
 @Injectable()
 export class ConsumerGroupAdmin {
   constructor(
-    @Inject(EVENTBUS_REDIS) private readonly redis: Redis,
+    @Inject(EVENTBUS_REDIS) private readonly redis: RedisClient,
     @Inject(EVENTBUS_CONFIG) private readonly config: EventBusConfig,
     private readonly topology: StreamTopologyRegistry,
   ) {}

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import { LuaScript } from '../redis/lua.script.js';
 import type { GroupPosition } from './group-position.js';
 
@@ -89,7 +89,7 @@ const moveGroup = new LuaScript(source);
  * deliver again an entry older than that (its dedupe record may have expired).
  */
 export async function moveGroupOnce(
-  redis: Redis,
+  redis: RedisClient,
   stream: string,
   group: string,
   position: GroupPosition,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import { EVENTBUS_CONFIG, EVENTBUS_REDIS } from '../eventbus.constants.js';
 import type { EventBusConfig } from '../eventbus.options.js';
 import { redisRefusal } from '../redis/redis.errors.js';
@@ -25,7 +25,7 @@ export class EventBusHealthIndicator {
   private readonly probeKey: string;
 
   constructor(
-    @Inject(EVENTBUS_REDIS) private readonly redis: Redis,
+    @Inject(EVENTBUS_REDIS) private readonly redis: RedisClient,
     @Inject(EVENTBUS_CONFIG) config: EventBusConfig,
     private readonly consumers: ConsumerRegistry,
     private readonly health: HealthIndicatorService,

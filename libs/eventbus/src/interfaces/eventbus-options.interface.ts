@@ -1,4 +1,5 @@
-import type { Redis, RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import type { StreamTopology } from './stream-topology.interface.js';
 
 export interface EventBusModuleOptions {
@@ -14,7 +15,7 @@ export interface EventBusModuleOptions {
    * reads on a duplicate of it. You close it; the module does not. Give it a `commandTimeout` and
    * `enableOfflineQueue: false` to keep publishing fail-fast.
    */
-  connection?: Redis;
+  connection?: RedisClient;
   /**
    * The service this app is; it names the consumer group the app reads through and is stamped
    * as `producer` on what it publishes.

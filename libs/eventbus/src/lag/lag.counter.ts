@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import { compareIds } from './stream-id.js';
 import type { GroupCounters, StreamSnapshot } from './stream.snapshot.js';
 
@@ -51,7 +51,7 @@ export class LagCounter {
   /** Redis' counter when a count last ran past the bound: while it is no lower, neither is the lag. */
   private readonly overCap = new Map<string, number>();
 
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async lag(stream: StreamSnapshot, group: GroupCounters): Promise<number> {
     const key = `${stream.stream}\u0000${group.group}`;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import { EVENTBUS_CONFIG, EVENTBUS_REDIS } from '../eventbus.constants.js';
 import type { EventBusConfig } from '../eventbus.options.js';
 import { flatRecord } from '../redis/flat-record.js';
@@ -26,7 +26,7 @@ export class StreamLagService {
   private readonly liveness: LivenessRules;
 
   constructor(
-    @Inject(EVENTBUS_REDIS) private readonly redis: Redis,
+    @Inject(EVENTBUS_REDIS) private readonly redis: RedisClient,
     private readonly topology: StreamTopologyRegistry,
     @Inject(EVENTBUS_CONFIG) private readonly config: EventBusConfig,
   ) {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import { flatRecord } from '../redis/flat-record.js';
 import { isRedisReplyError } from '../redis/redis.errors.js';
 import { asCount } from './xinfo.count.js';
@@ -36,7 +36,7 @@ export interface StreamSnapshot {
 const LOST_PREFIX = 'lost:';
 
 /** Reads one stream's counters; the three commands go out together (auto-pipelined). */
-export async function readSnapshot(redis: Redis, stream: string): Promise<StreamSnapshot> {
+export async function readSnapshot(redis: RedisClient, stream: string): Promise<StreamSnapshot> {
   const [info, groups, retention] = await Promise.all([
     redis.xinfo('STREAM', stream).then(flatRecord, absentAsNull),
     redis.xinfo('GROUPS', stream).then((reply) => (reply as unknown[]).map(readGroup), absentAsNull),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import { EVENTBUS_CONFIG, EVENTBUS_REDIS } from '../eventbus.constants.js';
 import type { EventBusConfig } from '../eventbus.options.js';
 import { EventBusMetrics } from '../metrics/eventbus.metrics.js';
@@ -62,7 +62,7 @@ export class EventPublisher {
   private readonly retentionTtlSeconds: number;
 
   constructor(
-    @Inject(EVENTBUS_REDIS) private readonly redis: Redis,
+    @Inject(EVENTBUS_REDIS) private readonly redis: RedisClient,
     @Inject(EVENTBUS_CONFIG) config: EventBusConfig,
     private readonly metrics: EventBusMetrics,
   ) {
@@ -202,7 +202,7 @@ export class EventPublisher {
   }
 }
 
-/** A reply error is Redis refusing the command: passed on as it is. Anything else: Redis is away. */
+/** A reply error is Redis refusing the command: passed on as it is. Anything else: RedisClient is away. */
 function unavailable(operation: string, error: unknown): Error {
   return isRedisReplyError(error) ? error : new RedisUnavailableError(operation, error);
 }

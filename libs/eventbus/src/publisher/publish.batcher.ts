@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import { LuaScript } from '../redis/lua.script.js';
 
 /**
@@ -17,7 +17,7 @@ const SCRIPT_FROM = 16;
 
 /**
  * Appends a batch of envelopes (layout 2: type, id, data, meta) to one stream. `#!lua` without
- * `allow-oom`: Redis refuses the whole call up front when it is out of memory or a replica, so a
+ * `allow-oom`: RedisClient refuses the whole call up front when it is out of memory or a replica, so a
  * batch is written entirely or not at all.
  */
 const appendAll = new LuaScript(`#!lua
@@ -45,7 +45,7 @@ export class PublishBatcher {
   private readonly pending = new Map<string, Pending>();
   private scheduled = false;
 
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   /** `fields`: a layout 2 entry as `encodeEnvelope` writes it (type, id, data, meta, in that order). */
   append(stream: string, fields: readonly string[]): Promise<string> {

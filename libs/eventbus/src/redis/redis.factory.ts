@@ -1,13 +1,14 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { EventBusConfig } from '../eventbus.options.js';
 import { reconnectDelay } from './reconnect.js';
+import type { RedisClient } from './redis.client.js';
 
 /**
  * Fail fast instead of queueing: with no offline queue and a command timeout, a call made while
  * Redis is away rejects at once or within `commandTimeoutMs`, so a publisher answers in bounded
  * time and never writes later what the caller was told failed.
  */
-export function createCommandConnection(config: EventBusConfig): Redis {
+export function createCommandConnection(config: EventBusConfig): RedisClient {
   if (config.connection) return config.connection;
   return connect(config, {
     connectionName: `${config.service}:${config.consumer}:cmd`,
@@ -28,13 +29,16 @@ export function createCommandConnection(config: EventBusConfig): Redis {
  * with publishing or acknowledging. With a connection the user handed in, a duplicate of it.
  * (No `blockingTimeout`: see `StreamReader`.)
  */
-export function createReaderConnection(config: EventBusConfig, command: Redis, stream: string): Redis {
+export function createReaderConnection(config: EventBusConfig, command: RedisClient, stream: string): RedisClient {
   const overrides: RedisOptions = {
     connectionName: `${config.service}:${config.consumer}:read:${stream}`,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
   };
-  return config.connection ? command.duplicate(overrides) : connect(config, overrides);
+  if (!config.connection) return connect(config, overrides);
+  return command instanceof Cluster
+    ? command.duplicate(undefined, { redisOptions: { ...command.options.redisOptions, ...overrides } })
+    : command.duplicate(overrides);
 }
 
 function connect(config: EventBusConfig, overrides: RedisOptions): Redis {
@@ -51,7 +55,7 @@ function connect(config: EventBusConfig, overrides: RedisOptions): Redis {
  * Resolves when the connection is ready, or after `timeoutMs` regardless: callers then go on and
  * meet the connection error where they handle it, instead of hanging start-up.
  */
-export function whenReady(redis: Redis, timeoutMs: number): Promise<void> {
+export function whenReady(redis: RedisClient, timeoutMs: number): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import { EVENTBUS_CONFIG, EVENTBUS_REDIS } from '../eventbus.constants.js';
 import type { EventBusConfig } from '../eventbus.options.js';
 import { deadLetterStream } from '../redis/stream.keys.js';
@@ -8,7 +8,7 @@ import { RETENTION_LOCK_KEY } from './retention.keys.js';
 import { trimStreamOnce, type TrimBounds, type TrimResult } from './trim-stream.script.js';
 
 /**
- * Entries one script call removes at most: Redis runs nothing else during a script, so each call
+ * Entries one script call removes at most: RedisClient runs nothing else during a script, so each call
  * stays short (a few ms); other clients' commands get in between calls.
  */
 export const MAX_REMOVED_PER_CALL = 10_000;
@@ -34,7 +34,7 @@ export class StreamTrimmer implements OnApplicationBootstrap, BeforeApplicationS
   private running?: Promise<unknown>;
 
   constructor(
-    @Inject(EVENTBUS_REDIS) private readonly redis: Redis,
+    @Inject(EVENTBUS_REDIS) private readonly redis: RedisClient,
     @Inject(EVENTBUS_CONFIG) private readonly config: EventBusConfig,
     private readonly topology: StreamTopologyRegistry,
   ) {}

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import { LuaScript } from '../redis/lua.script.js';
 import { retentionStatsKey } from './retention.keys.js';
 
@@ -8,7 +8,7 @@ export interface TrimBounds {
   /** Past this length the stream is trimmed even past what a group has not acknowledged. */
   hardMaxLength: number;
   maxAgeMs: number;
-  /** At most this many entries are removed per call: Redis must not stall; the rest goes next run. */
+  /** At most this many entries are removed per call: RedisClient must not stall; the rest goes next run. */
   maxRemoved: number;
   /** Declared groups: each holds back what it has not acknowledged; a missing one holds all. */
   groups: readonly string[];
@@ -21,7 +21,7 @@ export interface TrimResult {
   lost: Record<string, number>;
 }
 
-// A legacy script on purpose (no `#!lua` flags): Redis then checks out-of-memory per command, and
+// A legacy script on purpose (no `#!lua` flags): RedisClient then checks out-of-memory per command, and
 // XTRIM, which frees memory, still runs when Redis is full; the counters are best effort (pcall).
 // Computing the floor and trimming in one script means no read or acknowledgement can slip in
 // between: an entry a group still needs is never cut.
@@ -131,7 +131,7 @@ return reply
 const trimStream = new LuaScript(source);
 
 /** Trims `stream` within `bounds` in one script call; a missing stream is left alone. */
-export async function trimStreamOnce(redis: Redis, stream: string, bounds: TrimBounds): Promise<TrimResult> {
+export async function trimStreamOnce(redis: RedisClient, stream: string, bounds: TrimBounds): Promise<TrimResult> {
   const reply = (await trimStream.run(
     redis,
     [stream, retentionStatsKey(stream)],

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import { createConsumer } from '../consumer/consumer.factory.js';
 import type { ConsumerLoop } from '../consumer/consumer.loop.js';
 import { HandlerExplorer } from '../discovery/handler.explorer.js';
@@ -34,7 +34,7 @@ export class ConsumerRegistry implements OnApplicationBootstrap, BeforeApplicati
     private readonly initializer: TopologyInitializer,
     private readonly metrics: EventBusMetrics,
     private readonly publisher: EventPublisher,
-    @Inject(EVENTBUS_REDIS) private readonly redis: Redis,
+    @Inject(EVENTBUS_REDIS) private readonly redis: RedisClient,
     @Inject(EVENTBUS_CONFIG) private readonly config: EventBusConfig,
   ) {}
 

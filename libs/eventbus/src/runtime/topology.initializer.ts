@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import { EVENTBUS_REDIS } from '../eventbus.constants.js';
 import { reconnectDelay } from '../redis/reconnect.js';
 import { StreamTopologyRegistry } from '../redis/stream-topology.registry.js';
@@ -16,7 +16,7 @@ export class TopologyInitializer {
   private ready = false;
 
   constructor(
-    @Inject(EVENTBUS_REDIS) private readonly redis: Redis,
+    @Inject(EVENTBUS_REDIS) private readonly redis: RedisClient,
     private readonly topology: StreamTopologyRegistry,
   ) {}
 

@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import type { Delivery } from '../pipeline/delivery.js';
 import { keepScript } from './stream.scripts.js';
 
@@ -15,7 +15,7 @@ export class ClaimKeeper {
   private timer?: NodeJS.Timeout;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly stream: string,
     private readonly group: string,
     private readonly consumer: string,

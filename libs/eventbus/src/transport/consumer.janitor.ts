@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import { flatRecord } from '../redis/flat-record.js';
 import { LuaScript } from '../redis/lua.script.js';
 
@@ -18,7 +18,7 @@ return 1
  * are gone (a live one reads, and so is seen, every block period). Returns the names removed.
  */
 export async function removeDeadConsumers(
-  redis: Redis,
+  redis: RedisClient,
   stream: string,
   group: string,
   self: string,

@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import { removeDeadConsumers } from './consumer.janitor.js';
 import type { CountedEntry } from './stream-entry.js';
 import { claimIdleScript, ownPendingScript } from './stream.scripts.js';
@@ -20,7 +20,7 @@ export class IdleClaimer {
   private nextPassAt = 0;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly stream: string,
     private readonly group: string,
     private readonly consumer: string,

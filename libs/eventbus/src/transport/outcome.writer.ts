@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import type { Delivery } from '../pipeline/delivery.js';
 import type { DeadLetterReason } from '../pipeline/outcome.js';
 import { isNoGroupError, isRedisUnavailable } from '../redis/redis.errors.js';
@@ -20,7 +20,7 @@ export class OutcomeWriter {
   private scheduled = false;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly stream: string,
     private readonly group: string,
     private readonly consumer: string,

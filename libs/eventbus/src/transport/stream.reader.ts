@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis.client.js';
 import type { ReadGroupReply, StreamEntry } from './stream-entry.js';
 
 /**
@@ -14,7 +14,7 @@ export class StreamReader {
   private reading = false;
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     private readonly stream: string,
     private readonly group: string,
     private readonly consumer: string,
