@@ -19,7 +19,24 @@ describe('resolveEventBusConfig', () => {
     [{ service: 's', url: 'http://x' }, /"url".*protocol/],
     [{ service: 's', url: 'not a url' }, /"url"/],
     [{ service: 's', retryBaseMs: 1_000, retryMaxMs: 10 }, /"retryMaxMs"/],
+    [{ service: 's', cluster: { nodes: [] } }, /"cluster.nodes"/],
+    [{ service: 's', cluster: { nodes: ['http://x:1'] } }, /"cluster.nodes".*protocol/],
+    [{ service: 's', cluster: { nodes: ['redis://a:1', 'rediss://b:2'] } }, /"cluster.nodes".*same protocol/],
   ])('refuses %j, naming the option', (options, message) => {
     expect(() => resolveEventBusConfig(options)).toThrow(message);
+  });
+
+  it("gives every cluster node the seed URLs' user, password and TLS, and drops the single-node URL", () => {
+    const config = resolveEventBusConfig({
+      service: 's',
+      url: 'redis://ignored:1',
+      cluster: { nodes: ['rediss://app:p%40ss@10.0.0.1:7000', 'rediss://app:p%40ss@10.0.0.2'] },
+    });
+    expect(config.url).toBeUndefined();
+    expect(config.cluster?.nodes).toEqual([
+      { host: '10.0.0.1', port: 7000 },
+      { host: '10.0.0.2', port: 6379 },
+    ]);
+    expect(config.cluster?.redis).toEqual({ username: 'app', password: 'p@ss', tls: {} });
   });
 });

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { RedisOptions } from 'ioredis';
+import type { ClusterNode, ClusterOptions, RedisOptions } from 'ioredis';
 import {
   DEFAULT_BATCH_SIZE,
   DEFAULT_BLOCK_MS,
@@ -20,13 +20,15 @@ import {
   DEFAULT_DEAD_LETTER_MAX_LENGTH,
 } from './eventbus.constants.js';
 import { EventBusConfigError } from './errors/eventbus-config.error.js';
-import type { EventBusModuleOptions, RetentionOptions } from './interfaces/eventbus-options.interface.js';
+import type { EventBusClusterOptions, EventBusModuleOptions, RetentionOptions } from './interfaces/eventbus-options.interface.js';
 import type { StreamTopology } from './interfaces/stream-topology.interface.js';
 import type { RedisClient } from './redis/redis.client.js';
 
 /** Options with every default applied and every value checked. */
 export interface EventBusConfig {
   url?: string;
+  /** Set when the bus runs on a Redis Cluster; `url` is then unset. */
+  cluster?: ResolvedCluster;
   redis: RedisOptions;
   /** Set when the user handed in a connection: the module neither creates nor closes one. */
   connection?: RedisClient;
@@ -49,6 +51,13 @@ export interface EventBusConfig {
   retention: Required<RetentionOptions> & { enabled: boolean };
 }
 
+/** Seed nodes as host and port; what their URLs said of user, password and TLS, for every node. */
+export interface ResolvedCluster {
+  nodes: ClusterNode[];
+  redis: RedisOptions;
+  options: ClusterOptions;
+}
+
 const NAME = /^[A-Za-z0-9._:-]{1,100}$/;
 
 function integer(option: string, value: number | undefined, fallback: number, min: number, max: number): number {
@@ -66,18 +75,48 @@ function name(option: string, value: string): string {
   return value;
 }
 
-function url(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
+function redisUrl(option: string, value: string): URL {
   let parsed: URL;
   try {
     parsed = new URL(value);
   } catch {
-    throw new EventBusConfigError('url', 'not a URL (expected redis://host:port or rediss://host:port)');
+    throw new EventBusConfigError(option, 'not a URL (expected redis://host:port or rediss://host:port)');
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new EventBusConfigError('url', `protocol must be redis: or rediss:, got ${parsed.protocol}`);
+    throw new EventBusConfigError(option, `protocol must be redis: or rediss:, got ${parsed.protocol}`);
   }
+  return parsed;
+}
+
+function url(value: string | undefined): string | undefined {
+  if (value !== undefined) redisUrl('url', value);
   return value;
+}
+
+/**
+ * ioredis reaches the nodes it discovers with `redisOptions` only, not with a seed URL's user,
+ * password or TLS: so those come from the URLs into the options of every node, and must agree.
+ */
+function cluster(given: EventBusClusterOptions | undefined): ResolvedCluster | undefined {
+  if (given === undefined) return undefined;
+  if (!Array.isArray(given.nodes) || given.nodes.length === 0) {
+    throw new EventBusConfigError('cluster.nodes', 'expected at least one redis:// or rediss:// seed node');
+  }
+  const parsed = given.nodes.map((node) => redisUrl('cluster.nodes', node));
+  const access = (node: URL) => `${node.protocol}${node.username}:${node.password}`;
+  if (parsed.some((node) => access(node) !== access(parsed[0]))) {
+    throw new EventBusConfigError('cluster.nodes', 'every seed node must use the same protocol, user and password');
+  }
+  const [first] = parsed;
+  return {
+    nodes: parsed.map((node) => ({ host: node.hostname, port: Number(node.port || 6379) })),
+    redis: {
+      ...(first.username && { username: decodeURIComponent(first.username) }),
+      ...(first.password && { password: decodeURIComponent(first.password) }),
+      ...(first.protocol === 'rediss:' && { tls: {} }),
+    },
+    options: given.options ?? {},
+  };
 }
 
 export function defaultConsumerName(): string {
@@ -92,7 +131,8 @@ export function resolveEventBusConfig(options: EventBusModuleOptions): EventBusC
     groups: entry.groups.map((group) => name('topology.groups', group)),
   }));
   return {
-    url: url(options.url),
+    url: options.cluster ? undefined : url(options.url),
+    cluster: cluster(options.cluster),
     redis: options.redis ?? {},
     connection: options.connection,
     service: name('service', options.service ?? ''),

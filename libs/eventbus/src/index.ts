@@ -2,7 +2,7 @@
 
 // Module and options
 export { EventBusModule } from './eventbus.module.js';
-export type { EventBusModuleOptions, RetentionOptions } from './interfaces/eventbus-options.interface.js';
+export type { EventBusClusterOptions, EventBusModuleOptions, RetentionOptions } from './interfaces/eventbus-options.interface.js';
 export type { StreamTopology } from './interfaces/stream-topology.interface.js';
 export { EVENTBUS_REDIS } from './eventbus.constants.js';
 export type { RedisClient } from './redis/redis.client.js';

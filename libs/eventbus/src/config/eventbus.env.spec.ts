@@ -23,6 +23,8 @@ describe('validateEventBusEnv', () => {
 
   it.each([
     ['REDIS_URL', 'http://localhost'],
+    ['REDIS_CLUSTER_NODES', 'redis://a:1 redis://b:2'],
+    ['REDIS_CLUSTER_NODES', '127.0.0.1:7000'],
     ['PORT', '70000'],
     ['EVENTBUS_CLAIM_IDLE_MS', 'soon'],
     ['EVENTBUS_MAX_DELIVERIES', '0'],
@@ -37,6 +39,16 @@ describe('validateEventBusEnv', () => {
     ['EVENTBUS_DEAD_LETTER_MAX_LENGTH', '0'],
   ])('stops on a bad %s, naming it', (name, value) => {
     expect(() => validateEventBusEnv({ [name]: value })).toThrow(name);
+  });
+
+  it('runs on the cluster, not REDIS_URL, when REDIS_CLUSTER_NODES is set', () => {
+    const env = validateEventBusEnv({
+      REDIS_URL: 'redis://one:6379',
+      REDIS_CLUSTER_NODES: 'redis://u:p@a:7000, rediss://b:7001',
+    });
+    const options = eventBusOptionsFromEnv(env);
+    expect(options.url).toBeUndefined();
+    expect(options.cluster).toEqual({ nodes: ['redis://u:p@a:7000', 'rediss://b:7001'] });
   });
 
   it('ignores variables it does not own', () => {

@@ -15,6 +15,13 @@ export class EventBusEnv {
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
+  /** Seed nodes of a Redis Cluster; when set, `REDIS_URL` is not used. */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/[^\s,]+(,\s*rediss?:\/\/[^\s,]+)*$/, {
+    message: 'REDIS_CLUSTER_NODES must be comma-separated redis:// or rediss:// URLs',
+  })
+  REDIS_CLUSTER_NODES?: string;
+
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -109,7 +116,9 @@ export function validateEventBusEnv(env: Record<string, unknown>): EventBusEnv {
 /** The module options the environment sets; the app adds its service name and topology. */
 export function eventBusOptionsFromEnv(env: EventBusEnv): Partial<EventBusModuleOptions> {
   return {
-    url: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    ...(env.REDIS_CLUSTER_NODES
+      ? { cluster: { nodes: env.REDIS_CLUSTER_NODES.split(',').map((node) => node.trim()) } }
+      : { url: env.REDIS_URL ?? 'redis://127.0.0.1:6379' }),
     consumer: env.EVENTBUS_CONSUMER,
     claimIdleMs: env.EVENTBUS_CLAIM_IDLE_MS,
     maxDeliveries: env.EVENTBUS_MAX_DELIVERIES,
@@ -128,6 +137,7 @@ export function eventBusOptionsFromEnv(env: EventBusEnv): Partial<EventBusModule
 /** The variable names, as an object whose keys can be listed at run time. */
 class EventBusEnvKeys implements Record<keyof EventBusEnv, undefined> {
   REDIS_URL = undefined;
+  REDIS_CLUSTER_NODES = undefined;
   PORT = undefined;
   HOST = undefined;
   EVENTBUS_CLAIM_IDLE_MS = undefined;

@@ -1,4 +1,4 @@
-import type { RedisOptions } from 'ioredis';
+import type { ClusterOptions, RedisOptions } from 'ioredis';
 import type { RedisClient } from '../redis/redis.client.js';
 import type { StreamTopology } from './stream-topology.interface.js';
 
@@ -8,7 +8,12 @@ export interface EventBusModuleOptions {
    * @example 'redis://app:secret@127.0.0.1:6379/0'
    */
   url?: string;
-  /** ioredis options, applied over what `url` gives (e.g. `tls`, `keyPrefix`). */
+  /**
+   * A Redis Cluster to run on instead of `url`: every connection is an ioredis `Cluster`.
+   * @example { nodes: ['redis://app:secret@10.0.0.1:6379', 'redis://app:secret@10.0.0.2:6379'] }
+   */
+  cluster?: EventBusClusterOptions;
+  /** ioredis options, applied over what `url` gives (e.g. `tls`); on a cluster, to each node's connection. */
   redis?: RedisOptions;
   /**
    * A connection you made yourself, used instead of `url` and `redis` for commands; each consumer
@@ -60,6 +65,16 @@ export interface EventBusModuleOptions {
   lagWindowMs?: number;
   /** What Redis keeps of each declared stream; `false` turns the trimmer off in this app. */
   retention?: RetentionOptions | false;
+}
+
+export interface EventBusClusterOptions {
+  /**
+   * Seed nodes, `redis://` or `rediss://` (TLS) URLs, user and password allowed; the client learns
+   * the other nodes from them. Every node is reached with the user, password and TLS of these URLs.
+   */
+  nodes: string[];
+  /** ioredis `Cluster` options (e.g. `natMap`, `dnsLookup`, `scaleReads`); node options go in `redis`. */
+  options?: ClusterOptions;
 }
 
 /**

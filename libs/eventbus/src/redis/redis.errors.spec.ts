@@ -10,6 +10,9 @@ describe('isRedisUnavailable', () => {
     expect(isRedisUnavailable(reply('LOADING Redis is loading the dataset in memory'))).toBe(true);
     expect(isRedisUnavailable(new Error('Connection is closed.'))).toBe(true);
     expect(isRedisUnavailable(new Error('Command timed out'))).toBe(true);
+    expect(isRedisUnavailable(new Error('Too many Cluster redirections. Last error: Error: Connection is closed.'))).toBe(true);
+    expect(isRedisUnavailable(new Error("Cluster isn't ready and enableOfflineQueue options is false"))).toBe(true);
+    expect(isRedisUnavailable(reply('CLUSTERDOWN The cluster is down'))).toBe(true);
     expect(isRedisUnavailable(new RedisUnavailableError('publish', new Error('x')))).toBe(true);
     expect(isRedisUnavailable(new Error('could not issue invoice', { cause: reply('OOM no memory') }))).toBe(true);
   });

@@ -13,9 +13,12 @@ export function isBusyGroupError(error: unknown): boolean {
 
 /** Replies that mean "Redis cannot take writes right now", not "this command is wrong". */
 const REFUSALS = /^(OOM|READONLY|LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|NOREPLICAS|MISCONF)\b/;
-/** What ioredis says when the connection is away or a reply did not come in time. */
+/**
+ * What ioredis says when the connection is away or a reply did not come in time; on a cluster,
+ * also when a slot's master stays away through its redirections or no node answers.
+ */
 const UNREACHABLE =
-  /Connection is closed|isn't writeable|enableOfflineQueue|Command timed out|Reached the max retries|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Socket closed/i;
+  /Connection is closed|isn't writeable|enableOfflineQueue|Command timed out|Reached the max retries|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Socket closed|Too many Cluster redirections|Cluster isn't ready|Failed to refresh slots cache|None of startup nodes is available|Cluster is ended/i;
 
 /** The errors of `error`'s `cause` chain, `error` first (bounded: a chain may loop). */
 function* causeChain(error: unknown): Generator<Error> {
