@@ -18,6 +18,8 @@ export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..
 
 export interface StartAppOptions {
   redisUrl: string;
+  /** `REDIS_CLUSTER_NODES`: the app runs on this Redis Cluster and does not use `redisUrl`. */
+  clusterNodes?: string;
   /** Extra environment (e.g. EVENTBUS_CONSUMER); PORT and REDIS_URL are set by the harness. */
   env?: Record<string, string>;
   /** Wait until GET /health answers 200 (default true). */
@@ -111,6 +113,7 @@ export async function startApp(name: AppName, options: StartAppOptions): Promise
       TMPDIR: process.env.TMPDIR ?? '/tmp',
       ...options.env,
       REDIS_URL: options.redisUrl,
+      ...(options.clusterNodes && { REDIS_CLUSTER_NODES: options.clusterNodes }),
       PORT: options.portOverride ?? String(port),
     },
     stdio: ['ignore', 'pipe', 'pipe'],

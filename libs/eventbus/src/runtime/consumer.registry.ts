@@ -44,10 +44,14 @@ export class ConsumerRegistry implements OnApplicationBootstrap, BeforeApplicati
     await whenReady(this.redis, this.config.commandTimeoutMs);
     await this.initializer.initialize();
     for (const [stream, byType] of handlers) {
+      // A reader of its own (a Cluster client on a cluster) must be ready before its first read,
+      // or that read fails at once (no offline queue).
+      const readerConnection = createReaderConnection(this.config, this.redis, stream);
+      await whenReady(readerConnection, this.config.commandTimeoutMs);
       const consumer = createConsumer(stream, byType, {
         config: this.config,
         redis: this.redis,
-        readerConnection: createReaderConnection(this.config, this.redis, stream),
+        readerConnection,
         recorder: this.metrics,
         publishCaused: (events, cause) => this.publisher.publishCaused(events, cause),
         restoreTopology: () => this.initializer.restore(),
