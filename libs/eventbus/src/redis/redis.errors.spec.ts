@@ -13,6 +13,7 @@ describe('isRedisUnavailable', () => {
     expect(isRedisUnavailable(new Error('Too many Cluster redirections. Last error: Error: Connection is closed.'))).toBe(true);
     expect(isRedisUnavailable(new Error("Cluster isn't ready and enableOfflineQueue options is false"))).toBe(true);
     expect(isRedisUnavailable(reply('CLUSTERDOWN The cluster is down'))).toBe(true);
+    expect(isRedisUnavailable(reply('MOVED 105 127.0.0.1:7000'))).toBe(true);
     expect(isRedisUnavailable(new RedisUnavailableError('publish', new Error('x')))).toBe(true);
     expect(isRedisUnavailable(new Error('could not issue invoice', { cause: reply('OOM no memory') }))).toBe(true);
   });

@@ -11,8 +11,12 @@ export function isBusyGroupError(error: unknown): boolean {
   return isRedisReplyError(error) && error.message.startsWith('BUSYGROUP');
 }
 
-/** Replies that mean "Redis cannot take writes right now", not "this command is wrong". */
-const REFUSALS = /^(OOM|READONLY|LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|NOREPLICAS|MISCONF)\b/;
+/**
+ * Replies that mean "Redis cannot take writes right now", not "this command is wrong". On a
+ * cluster, MOVED and ASK reach us only when ioredis did not follow them (see `clusterOptions`):
+ * the command did not run there, and runs once the slot map is current again.
+ */
+const REFUSALS = /^(OOM|READONLY|LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|NOREPLICAS|MISCONF|MOVED|ASK)\b/;
 /**
  * What ioredis says when the connection is away or a reply did not come in time; on a cluster,
  * also when a slot's master stays away through its redirections or no node answers.
