@@ -21,6 +21,12 @@ export interface RedisCluster {
   readonly client: Cluster;
   /** The master that held `key`'s slot when the cluster was made (before any failover). */
   masterOf(key: string): Promise<RedisServer>;
+  /**
+   * A manual failover (`CLUSTER FAILOVER` on the master's replica): the master stops taking
+   * writes, its replica catches up, then takes over. Resolves once the replica is the master and
+   * the cluster is ok; returns the new master.
+   */
+  failover(master: RedisServer): Promise<RedisServer>;
   /** Resolves once every running node reports `cluster_state:ok` (bounded by `timeoutMs`). */
   waitUntilOk(timeoutMs?: number): Promise<void>;
   /** Stops every node (by PID, through its `RedisServer`) and removes their dirs; never throws. */
@@ -140,6 +146,18 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
       async masterOf(key: string) {
         const slot = await onNode(masters[0], (redis) => redis.cluster('KEYSLOT', key));
         return masters[SLOT_RANGES.findIndex(([from, to]) => slot >= from && slot <= to)];
+      },
+      async failover(master: RedisServer) {
+        const replica = replicas[masters.indexOf(master)];
+        if (!replica) throw new Error('failover: the cluster was started without replicas');
+        await onNode(replica, (redis) => redis.cluster('FAILOVER'));
+        const deadline = Date.now() + 20_000;
+        while (!(await onNode(replica, (redis) => redis.info('replication'))).includes('role:master')) {
+          if (Date.now() > deadline) throw new Error(`replica :${replica.port} did not take over within 20 s`);
+          await sleep(50);
+        }
+        await waitUntilOk();
+        return replica;
       },
       waitUntilOk,
       destroy,
