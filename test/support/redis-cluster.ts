@@ -1,7 +1,9 @@
 import { Cluster, Redis } from 'ioredis';
 import { stopAllApps } from './app-process.js';
+import { freePort } from './free-port.js';
 import { sleep } from './http.js';
-import { startRedis, type RedisServer, type RedisServerOptions } from './redis-server.js';
+import { startRedis, type RedisServer } from './redis-server.js';
+import type { TestCertificates } from './tls-cert.js';
 
 /** The slot ranges of the masters, in order: master i holds `SLOT_RANGES[i]`. */
 const SLOT_RANGES: readonly (readonly [number, number])[] = [
@@ -15,7 +17,10 @@ export interface RedisCluster {
   readonly masters: readonly RedisServer[];
   /** `replicas[i]` replicates `masters[i]` (empty unless asked for). */
   readonly replicas: readonly RedisServer[];
-  /** `REDIS_CLUSTER_NODES` for the apps: every master's `redis://` URL, comma-separated. */
+  /**
+   * `REDIS_CLUSTER_NODES` for the apps: every master's URL, comma-separated (`rediss://` on the
+   * TLS ports with `tls`, with the ACL user's credentials with `user`).
+   */
   readonly nodes: string;
   /** A cluster client for the tests' own checks, connected on first use. */
   readonly client: Cluster;
@@ -38,16 +43,24 @@ export interface RedisClusterOptions {
   replicas?: boolean;
   /** `cluster-node-timeout` in ms: how soon a silent master is failed over (default 15000). */
   nodeTimeoutMs?: number;
-  /** Further redis-server arguments for every node (TLS, ACL users...). */
+  /** Further redis-server arguments for every node. */
   extraArgs?: readonly string[];
+  /** TLS for clients, the cluster bus and replication, on a TLS port of each node. */
+  tls?: TestCertificates;
+  /** An ACL user (all commands and keys) instead of the default user, which is turned off. */
+  user?: { name: string; password: string };
 }
 
-/** A short-lived admin connection to one node (plain port, default user). */
+/** How the tests' own connections reach the nodes: the plain port, as the ACL user if any. */
+let adminUser: RedisClusterOptions['user'];
+
+/** A short-lived admin connection to one node (plain port). */
 async function onNode<T>(server: RedisServer, run: (redis: Redis) => Promise<T>): Promise<T> {
   const redis = new Redis(server.port, '127.0.0.1', {
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
     retryStrategy: () => null,
+    ...(adminUser && { username: adminUser.name, password: adminUser.password }),
   });
   try {
     return await run(redis);
@@ -73,16 +86,32 @@ async function clusterOk(server: RedisServer): Promise<boolean> {
  * keeps an AOF fsynced on each write, so a master restarted on its dir loses nothing.
  */
 export async function startRedisCluster(options: RedisClusterOptions = {}): Promise<RedisCluster> {
-  const args = [
+  adminUser = options.user;
+  const { tls, user } = options;
+  const common = [
     '--cluster-enabled',
     'yes',
     '--cluster-config-file',
     'nodes.conf',
     '--cluster-node-timeout',
     String(options.nodeTimeoutMs ?? 15_000),
+    ...(user ? ['--user', 'default', 'off', '--user', user.name, 'on', `>${user.password}`, '~*', '&*', '+@all'] : []),
     ...(options.extraArgs ?? []),
   ];
-  const serverOptions: RedisServerOptions = { aof: true, extraArgs: args };
+  /** Bus port (and TLS port) of each node, chosen here: port + 10000 may be taken or past 65535. */
+  const busPorts = new Map<RedisServer, number>();
+  const tlsPorts = new Map<RedisServer, number>();
+  const startNode = async (): Promise<RedisServer> => {
+    const [bus, tlsPort] = [await freePort(), await freePort()];
+    const tlsArgs = tls
+      ? ['--tls-port', String(tlsPort), '--tls-cluster', 'yes', '--tls-replication', 'yes', '--tls-auth-clients', 'no']
+      : [];
+    const files = tls ? ['--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile, '--tls-ca-cert-file', tls.caFile] : [];
+    const server = await startRedis({ aof: true, extraArgs: [...common, '--cluster-port', String(bus), ...tlsArgs, ...files] });
+    busPorts.set(server, bus);
+    tlsPorts.set(server, tlsPort);
+    return server;
+  };
   const started: RedisServer[] = [];
   let client: Cluster | undefined;
 
@@ -93,16 +122,16 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   };
 
   try {
-    const masters = await Promise.all(SLOT_RANGES.map(() => startRedis(serverOptions)));
+    const masters = await Promise.all(SLOT_RANGES.map(() => startNode()));
     started.push(...masters);
-    const replicas = options.replicas ? await Promise.all(masters.map(() => startRedis(serverOptions))) : [];
+    const replicas = options.replicas ? await Promise.all(masters.map(() => startNode())) : [];
     started.push(...replicas);
 
     await Promise.all(
       masters.map((master, i) => onNode(master, (redis) => redis.call('CLUSTER', 'ADDSLOTSRANGE', ...SLOT_RANGES[i]))),
     );
     await onNode(masters[0], async (redis) => {
-      for (const other of started.slice(1)) await redis.cluster('MEET', '127.0.0.1', other.port);
+      for (const other of started.slice(1)) await redis.call('CLUSTER', 'MEET', '127.0.0.1', other.port, busPorts.get(other)!);
     });
     if (replicas.length > 0) {
       const masterIds = await Promise.all(masters.map(myId));
@@ -135,11 +164,24 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     return {
       masters,
       replicas,
-      nodes: masters.map((master) => master.url).join(','),
+      nodes: masters
+        .map((master) => {
+          const credentials = user ? `${user.name}:${user.password}@` : '';
+          return tls
+            ? `rediss://${credentials}127.0.0.1:${tlsPorts.get(master)}`
+            : `redis://${credentials}127.0.0.1:${master.port}`;
+        })
+        .join(','),
       get client() {
         client ??= new Cluster(
           masters.map((master) => ({ host: '127.0.0.1', port: master.port })),
-          { redisOptions: { maxRetriesPerRequest: 1, connectTimeout: 2_000 } },
+          {
+            redisOptions: {
+              maxRetriesPerRequest: 1,
+              connectTimeout: 2_000,
+              ...(user && { username: user.name, password: user.password }),
+            },
+          },
         );
         return client;
       },
