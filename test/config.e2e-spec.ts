@@ -6,6 +6,7 @@ const T = 60_000;
 
 const badValues: { app: AppName; variable: string; value: string }[] = [
   { app: 'checkout', variable: 'REDIS_URL', value: 'http://127.0.0.1:6379' },
+  { app: 'stock', variable: 'REDIS_CLUSTER_NODES', value: '127.0.0.1:7000,127.0.0.1:7001' },
   { app: 'stock', variable: 'PORT', value: 'not-a-port' },
   { app: 'invoice', variable: 'EVENTBUS_CLAIM_IDLE_MS', value: '-5' },
   { app: 'distribution', variable: 'EVENTBUS_MAX_DELIVERIES', value: 'many' },
