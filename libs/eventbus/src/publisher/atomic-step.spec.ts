@@ -74,10 +74,16 @@ describe('readAtomicReply', () => {
 });
 
 describe('AtomicStep', () => {
-  it('wraps the effect in one script that checks the record first and writes events last', () => {
+  it('wraps the effect in one script that checks the fence, then the record, and writes events last', () => {
     const source = (new AtomicStep('return args[1]').script as unknown as { source: string }).source;
     expect(source.startsWith('#!lua\n')).toBe(true);
-    const order = ['GET', 'return args[1]', 'SET', 'XADD'].map((word) => source.indexOf(word));
+    const order = [
+      "redis.call('GET', KEYS[#KEYS])",
+      "redis.call('GET', dedupeKey)",
+      'return args[1]',
+      "redis.call('SET', dedupeKey",
+      'XADD',
+    ].map((word) => source.indexOf(word));
     expect(order.every((at, i) => at > (order[i - 1] ?? -1))).toBe(true);
   });
 });
