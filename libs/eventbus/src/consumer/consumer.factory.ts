@@ -94,7 +94,10 @@ export function createConsumer(
     leaseToken: lease?.token,
     ensureGroup: async () => {
       await deps.restoreTopology();
-      if (lease) await takeOverPending(redis, stream, group, config.consumer);
+      if (!lease) return;
+      // Its own pending entries count too (a restart under the same name): only others' are news.
+      const claimed = await takeOverPending(redis, stream, group, config.consumer);
+      if (claimed > 0) logger.log(`Claimed ${claimed} entries pending in ${stream} for ${group} at lease token ${lease.token}`);
     },
     logger,
   });

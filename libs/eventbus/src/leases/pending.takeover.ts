@@ -9,11 +9,14 @@ const MAX_PAGES = 1_000;
  * before it reads anything new, instead of waiting `claimIdleMs` for each entry. Its own pending
  * recovery then counts the delivery and runs them in stream order.
  */
-export async function takeOverPending(redis: Redis, stream: string, group: string, consumer: string): Promise<void> {
+export async function takeOverPending(redis: Redis, stream: string, group: string, consumer: string): Promise<number> {
   let cursor = '0-0';
+  let claimed = 0;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const [next] = (await redis.xautoclaim(stream, group, consumer, 0, cursor, 'COUNT', 1_000, 'JUSTID')) as [string, ...unknown[]];
-    if (next === '0-0') return;
+    const [next, ids] = (await redis.xautoclaim(stream, group, consumer, 0, cursor, 'COUNT', 1_000, 'JUSTID')) as [string, string[]];
+    claimed += ids.length;
+    if (next === '0-0') break;
     cursor = next;
   }
+  return claimed;
 }
