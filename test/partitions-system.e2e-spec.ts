@@ -53,7 +53,13 @@ function handledBy(app: AppProcess, instance: string): Handled[] {
     if (!line.includes('"Handled"')) continue;
     const record = JSON.parse(line) as { msg: string; eventId: string; stream: string; entryId: string; time: string };
     if (record.msg !== 'Handled') continue;
-    lines.push({ instance, eventId: record.eventId, stream: record.stream, entryId: record.entryId, time: Date.parse(record.time) });
+    lines.push({
+      instance,
+      eventId: record.eventId,
+      stream: record.stream,
+      entryId: record.entryId,
+      time: Date.parse(record.time),
+    });
   }
   return lines;
 }
@@ -67,7 +73,9 @@ describe('partitions: three instances per service, kill -9 mid-burst', () => {
     checkout = await startApp('checkout', { redisUrl: redis.url, env: env('checkout-1') });
     for (const group of GROUPS) {
       const started = await Promise.all(
-        [1, 2, 3].map(async (n) => [`${group}-${n}`, await startApp(group, { redisUrl: redis.url, env: env(`${group}-${n}`) })] as const),
+        [1, 2, 3].map(
+          async (n) => [`${group}-${n}`, await startApp(group, { redisUrl: redis.url, env: env(`${group}-${n}`) })] as const,
+        ),
       );
       instances.set(group, new Map(started));
     }
@@ -153,7 +161,9 @@ describe('partitions: three instances per service, kill -9 mid-burst', () => {
           for (const stream of ordersPartitions) {
             const groups = (await redis.client.xinfo('GROUPS', stream)) as unknown[][];
             for (const row of groups) {
-              const info = Object.fromEntries(Array.from({ length: row.length / 2 }, (_, i) => [String(row[2 * i]), row[2 * i + 1]]));
+              const info = Object.fromEntries(
+                Array.from({ length: row.length / 2 }, (_, i) => [String(row[2 * i]), row[2 * i + 1]]),
+              );
               if (info.lag !== 0 || info.pending !== 0) return false;
             }
           }
@@ -186,7 +196,8 @@ describe('partitions: three instances per service, kill -9 mid-burst', () => {
       for (const group of GROUPS) {
         const handled = [...instances.get(group)!].flatMap(([name, app]) => handledBy(app, name));
         const firstSeen = new Map<string, Handled>();
-        for (const record of [...handled].sort((x, y) => x.time - y.time)) if (!firstSeen.has(record.eventId)) firstSeen.set(record.eventId, record);
+        for (const record of [...handled].sort((x, y) => x.time - y.time))
+          if (!firstSeen.has(record.eventId)) firstSeen.set(record.eventId, record);
         let unlogged = 0;
         for (const [orderId, ids] of eventsOf) {
           const seen = ids.map((id) => firstSeen.get(id));
@@ -217,7 +228,9 @@ describe('partitions: three instances per service, kill -9 mid-burst', () => {
             `${handled.filter((record) => record.instance === name).length} handled`,
         );
         expect(unlogged).toBeLessThan(ORDERS / 5);
-        report.push(`${group}: ${counts.join('; ')}; ${unlogged} orders with a handling lost from the killed instance's log; after the kill: ${[...splitOf(await holders(group))].map(([n, c]) => `${n} ${c}`).join(', ')}`);
+        report.push(
+          `${group}: ${counts.join('; ')}; ${unlogged} orders with a handling lost from the killed instance's log; after the kill: ${[...splitOf(await holders(group))].map(([n, c]) => `${n} ${c}`).join(', ')}`,
+        );
       }
       console.log(`partitions system test, ${ORDERS} orders × 3 events, ${PARTITIONS} partitions:\n${report.join('\n')}`);
     },

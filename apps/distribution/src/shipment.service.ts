@@ -14,7 +14,6 @@ export interface Shipment {
   createdAt: string;
 }
 
-
 /** The picking order is its own dedupe record: stored once, returned as first stored after. */
 const storeOnce = new AtomicStep('return args[1]');
 

@@ -4,13 +4,12 @@ import { LuaScript } from '../redis/lua.script.js';
 // a GET then a separate SET could overwrite a lease another instance took in between.
 
 /**
- * KEYS: lease, token counter. ARGV: consumer, lease ms. Takes the lease when it is free (or
- * already this consumer's, e.g. after a restart under the same name): a new token each time.
- * Returns the token, or 0 when another consumer holds it.
+ * KEYS: lease, token counter. ARGV: consumer, lease ms. Takes the lease only when it is free, with
+ * a new token; 0 when anyone holds it, even under this consumer's name: two live processes given
+ * one name (a restart overlapping the old process) must not take it from each other in turn.
  */
 export const acquireLeaseScript = new LuaScript(`
-local holder = redis.call('GET', KEYS[1])
-if holder and string.match(holder, '^(%S+)') ~= ARGV[1] then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 local token = redis.call('INCR', KEYS[2])
 redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. token, 'PX', ARGV[2])
 return token

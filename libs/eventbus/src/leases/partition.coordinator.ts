@@ -96,7 +96,9 @@ export class PartitionCoordinator {
 
   private async acquire(stream: string): Promise<void> {
     const { group, consumer, leaseMs, logger } = this.options;
-    const lease = new PartitionLease(this.redis, stream, group, consumer, leaseMs, () => this.lost(stream, 'not renewed in time'));
+    const lease = new PartitionLease(this.redis, stream, group, consumer, leaseMs, () =>
+      this.lost(stream, 'not renewed in time'),
+    );
     try {
       if (!(await lease.acquire())) return;
     } catch (error) {
@@ -144,6 +146,8 @@ export class PartitionCoordinator {
     // Renewed once more, so the hand-overs below run within the lease.
     await Promise.all([...this.held.values()].map(({ lease }) => lease.renew().catch(() => false)));
     await Promise.all([...this.held].map(([stream, held]) => (held.leaving ??= this.handOver(stream, held))));
-    await heartbeatScript.run(this.redis, [membersKey(this.options.group)], [this.options.consumer, this.options.leaseMs, '0']).catch(() => undefined);
+    await heartbeatScript
+      .run(this.redis, [membersKey(this.options.group)], [this.options.consumer, this.options.leaseMs, '0'])
+      .catch(() => undefined);
   }
 }

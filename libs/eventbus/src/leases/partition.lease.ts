@@ -44,7 +44,9 @@ export class PartitionLease {
   /** Takes the lease if it is free; true when this instance now holds it, with a new token. */
   async acquire(): Promise<boolean> {
     const sentAt = Date.now();
-    const token = Number(await acquireLeaseScript.run(this.redis, [this.key, leaseTokenKey(this.stream, this.group)], [this.consumer, this.leaseMs]));
+    const token = Number(
+      await acquireLeaseScript.run(this.redis, [this.key, leaseTokenKey(this.stream, this.group)], [this.consumer, this.leaseMs]),
+    );
     if (token === 0) return false;
     this.token = token;
     this.held(sentAt);

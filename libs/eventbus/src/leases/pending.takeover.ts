@@ -13,7 +13,10 @@ export async function takeOverPending(redis: Redis, stream: string, group: strin
   let cursor = '0-0';
   let claimed = 0;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const [next, ids] = (await redis.xautoclaim(stream, group, consumer, 0, cursor, 'COUNT', 1_000, 'JUSTID')) as [string, string[]];
+    const [next, ids] = (await redis.xautoclaim(stream, group, consumer, 0, cursor, 'COUNT', 1_000, 'JUSTID')) as [
+      string,
+      string[],
+    ];
     claimed += ids.length;
     if (next === '0-0') break;
     cursor = next;

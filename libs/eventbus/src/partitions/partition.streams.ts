@@ -27,7 +27,8 @@ export function partitionTag(tag: string, index: number, partitions: number): st
 export function partitionStream(topic: string, index: number, partitions: number): string {
   if (partitions === 1) return topic;
   const tag = hashTagOf(topic);
-  if (tag === topic) throw new RangeError(`A partitioned topic needs a hash tag in its key, e.g. "events:{${topic}}"; got "${topic}"`);
+  if (tag === topic)
+    throw new RangeError(`A partitioned topic needs a hash tag in its key, e.g. "events:{${topic}}"; got "${topic}"`);
   return topic.replace(`{${tag}}`, `{${partitionTag(tag, index, partitions)}}`);
 }
 

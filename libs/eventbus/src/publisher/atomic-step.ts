@@ -151,8 +151,7 @@ export function packAtomicStep(
   return { keys: packedKeys, args: packedArgs };
 }
 
-export type AtomicReply =
-  { outcome: 'committed' | 'repeated'; result: string } | { outcome: 'conflict' } | { outcome: 'fenced' };
+export type AtomicReply = { outcome: 'committed' | 'repeated'; result: string } | { outcome: 'conflict' } | { outcome: 'fenced' };
 
 export function readAtomicReply(reply: unknown): AtomicReply {
   const [status, result] = reply as [number, string?];

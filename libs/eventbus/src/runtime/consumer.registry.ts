@@ -124,7 +124,8 @@ export class ConsumerRegistry implements OnApplicationBootstrap, BeforeApplicati
     const group = this.config.service;
     const consumers = [...this.consumers].map(([stream, consumer]) => ({ stream, group, healthy: consumer.isHealthy }));
     const coordinator = this.coordinator;
-    if (coordinator) for (const stream of coordinator.streams()) consumers.push({ stream, group, healthy: coordinator.isHealthy });
+    if (coordinator)
+      for (const stream of coordinator.streams()) consumers.push({ stream, group, healthy: coordinator.isHealthy });
     return { topologyReady: this.initializer.isReady && (coordinator?.isHealthy ?? true), consumers };
   }
 

@@ -114,17 +114,18 @@ export class OutcomeWriter {
       try {
         if (this.lease) {
           const keys = [this.stream, this.lease.key, deadLetterStream(this.stream, this.group)];
-          const written = await fencedDeadLetterScript.run(this.redis, keys, [this.group, this.lease.holder, delivery.entryId, ...letter]);
+          const written = await fencedDeadLetterScript.run(this.redis, keys, [
+            this.group,
+            this.lease.holder,
+            delivery.entryId,
+            ...letter,
+          ]);
           if (written === -1) this.refused(this.lease, `dead-lettering entry ${delivery.entryId}`);
           return;
         }
         const results = await this.redis
           .multi()
-          .xadd(
-            deadLetterStream(this.stream, this.group),
-            '*',
-            ...letter,
-          )
+          .xadd(deadLetterStream(this.stream, this.group), '*', ...letter)
           .xack(this.stream, this.group, delivery.entryId)
           .exec();
         const failed = results?.find(([err]) => err);
