@@ -236,4 +236,20 @@ describe('partitions: three instances per service, kill -9 mid-burst', () => {
     },
     T,
   );
+
+  it(
+    'refuses to start an app that counts the partitions differently from the system',
+    async () => {
+      const odd = await startApp('stock', {
+        redisUrl: redis.url,
+        env: { ...env('stock-odd'), EVENTBUS_PARTITIONS: '2' },
+        waitForHealthy: false,
+      });
+      const code = await odd.exit(20_000);
+      expect(code).not.toBe(0);
+      expect(code).not.toBeUndefined();
+      expect(odd.output()).toMatch(/events:\{orders\} is split into 4 partitions .*declares 2: set EVENTBUS_PARTITIONS alike/);
+    },
+    T,
+  );
 });
