@@ -11,7 +11,6 @@ import { acquireLeaseScript, releaseLeaseScript, renewLeaseScript } from './leas
 export class PartitionLease {
   /** The fencing token of the current acquisition; 0 before one. */
   token = 0;
-  private renewedAt = 0;
   private timer?: NodeJS.Timeout;
   readonly key: string;
 
@@ -34,11 +33,6 @@ export class PartitionLease {
   /** Time kept between the local deadline and Redis' expiry: clock drift, a late timer, a slow reply. */
   private get marginMs(): number {
     return Math.max(100, Math.floor(this.leaseMs / 5));
-  }
-
-  /** True while the lease is held and its local deadline has not passed. */
-  get valid(): boolean {
-    return this.token > 0 && Date.now() < this.renewedAt + this.leaseMs - this.marginMs;
   }
 
   /** Takes the lease if it is free; true when this instance now holds it, with a new token. */
@@ -74,11 +68,9 @@ export class PartitionLease {
   /** Forgets the lease locally (lost or released): its deadline no longer fires. */
   drop(): void {
     clearTimeout(this.timer);
-    this.renewedAt = 0;
   }
 
   private held(sentAt: number): void {
-    this.renewedAt = sentAt;
     clearTimeout(this.timer);
     this.timer = setTimeout(this.onExpiring, Math.max(0, sentAt + this.leaseMs - this.marginMs - Date.now()));
     this.timer.unref();
