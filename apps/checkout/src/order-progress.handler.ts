@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InvoiceIssued, PickingOrderCreated, StockRejected, StockReserved } from '@app/contracts';
 import { EVENTBUS_REDIS, HandleEvent, LuaScript } from '@app/eventbus';
 import type { RedisClient } from '@app/eventbus';
-import { orderKey } from './order.keys.js';
+import { OrderKeys } from './order.keys.js';
 
 /** Sets progress fields only on an order that exists, so a stray event cannot create a husk. */
 const updateExisting = new LuaScript(`
@@ -16,7 +16,10 @@ return 1
 export class OrderProgressHandler {
   private readonly logger = new Logger(OrderProgressHandler.name);
 
-  constructor(@Inject(EVENTBUS_REDIS) private readonly redis: RedisClient) {}
+  constructor(
+    @Inject(EVENTBUS_REDIS) private readonly redis: RedisClient,
+    private readonly keys: OrderKeys,
+  ) {}
 
   @HandleEvent(StockReserved)
   async stockReserved(event: StockReserved): Promise<void> {
@@ -39,7 +42,7 @@ export class OrderProgressHandler {
   }
 
   private async update(orderId: string, fields: string[]): Promise<void> {
-    const updated = await updateExisting.run(this.redis, [orderKey(orderId)], fields);
+    const updated = await updateExisting.run(this.redis, [this.keys.order(orderId)], fields);
     if (updated === 0) this.logger.warn(`Progress for unknown order ${orderId} ignored`);
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { PickingOrderCreated, type OrderApproved, type StockLine } from '@app/contracts';
+import { PickingOrderCreated, STREAMS, type OrderApproved, type StockLine } from '@app/contracts';
 import { AtomicStep, emit, EVENTBUS_REDIS, EventPublisher, type EventCause } from '@app/eventbus';
 import type { RedisClient } from '@app/eventbus';
 
@@ -14,10 +14,6 @@ export interface Shipment {
   createdAt: string;
 }
 
-// Same hash tag as the shipments stream: the picking order and its `picking.created` entry are
-// written by one script.
-const shipmentKey = (orderId: string) => `distribution:{shipments}:order:${orderId}`;
-
 /** The picking order is its own dedupe record: stored once, returned as first stored after. */
 const storeOnce = new AtomicStep('return args[1]');
 
@@ -27,6 +23,14 @@ export class ShipmentService {
     @Inject(EVENTBUS_REDIS) private readonly redis: RedisClient,
     private readonly publisher: EventPublisher,
   ) {}
+
+  /**
+   * Same hash tag as the shipments partition the order's `picking.created` goes to (by order id):
+   * the picking order and that entry are written by one script, on one cluster slot.
+   */
+  private shipmentKey(orderId: string): string {
+    return `distribution:{${this.publisher.partitionTag(STREAMS.shipments, orderId)}}:order:${orderId}`;
+  }
 
   /**
    * Creates the order's picking order once, with its `picking.created` event in the same atomic
@@ -43,7 +47,7 @@ export class ShipmentService {
       createdAt: new Date().toISOString(),
     };
     const { result } = await this.publisher.runAtomic(storeOnce, {
-      dedupeKey: shipmentKey(order.orderId),
+      dedupeKey: this.shipmentKey(order.orderId),
       args: [JSON.stringify(shipment)],
       events: [
         emit(PickingOrderCreated, { orderId: shipment.orderId, pickingOrderId: shipment.pickingOrderId, items: shipment.items }),
@@ -54,7 +58,7 @@ export class ShipmentService {
   }
 
   async find(orderId: string): Promise<Shipment | undefined> {
-    const json = await this.redis.get(shipmentKey(orderId));
+    const json = await this.redis.get(this.shipmentKey(orderId));
     return json === null ? undefined : (JSON.parse(json) as Shipment);
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OrderApproved, OrderLine } from '@app/contracts';
-import { EVENTBUS_REDIS, EventPublisher } from '@app/eventbus';
+import { EVENTBUS_REDIS, EventPublisher, type EventCause } from '@app/eventbus';
 import type { RedisClient } from '@app/eventbus';
 import { invoiceKey, invoiceSequenceKey } from './invoice.keys.js';
 import { issueInvoice } from './issue-invoice.step.js';
@@ -21,8 +21,11 @@ export class InvoiceService {
     private readonly publisher: EventPublisher,
   ) {}
 
-  /** Issues the order's invoice once; every redelivery gets the same invoice back. */
-  async issue(order: OrderApproved): Promise<Invoice> {
+  /**
+   * Issues the order's invoice once; every redelivery gets the same invoice back. The cause fences
+   * the step: an instance whose partition lease was taken over cannot issue it any more.
+   */
+  async issue(order: OrderApproved, cause: EventCause): Promise<Invoice> {
     const draft = {
       orderId: order.orderId,
       customerId: order.customerId,
@@ -34,6 +37,7 @@ export class InvoiceService {
       dedupeKey: invoiceKey(order.orderId),
       keys: [invoiceSequenceKey],
       args: [JSON.stringify(draft)],
+      causedBy: cause,
     });
     return JSON.parse(result) as Invoice;
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InvoiceIssued, OrderApproved } from '@app/contracts';
-import { emit, HandleEvent, type HandlerResult } from '@app/eventbus';
+import { emit, HandleEvent, type EventContext, type HandlerResult } from '@app/eventbus';
 import { InvoiceService } from './invoice.service.js';
 
 @Injectable()
@@ -15,8 +15,8 @@ export class OrderApprovedHandler {
    * recorded invoice, re-derives the same event and the same id, and downstream sees a repeat.
    */
   @HandleEvent(OrderApproved)
-  async issue(order: OrderApproved): Promise<HandlerResult> {
-    const invoice = await this.invoices.issue(order);
+  async issue(order: OrderApproved, context: EventContext): Promise<HandlerResult> {
+    const invoice = await this.invoices.issue(order, context);
     return emit(InvoiceIssued, { orderId: invoice.orderId, number: invoice.number, total: invoice.total });
   }
 }

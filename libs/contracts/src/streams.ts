@@ -19,10 +19,20 @@ export const SERVICES = {
   distribution: 'distribution',
 } as const;
 
-/** Who reads what. Every app creates all of these groups at start-up. */
-export const TOPOLOGY: StreamTopology[] = [
-  { stream: STREAMS.orders, groups: [SERVICES.stock, SERVICES.invoice, SERVICES.distribution] },
-  { stream: STREAMS.stock, groups: [SERVICES.checkout] },
-  { stream: STREAMS.invoices, groups: [SERVICES.checkout] },
-  { stream: STREAMS.shipments, groups: [SERVICES.checkout] },
-];
+/**
+ * Who reads what. Every app creates all of these groups at start-up. Orders and shipments are
+ * split into `partitions` streams by order id (`EVENTBUS_PARTITIONS`, the same in every app);
+ * stock and invoices stay one stream each: their state (every SKU's level, one invoice number
+ * sequence) is shared by all orders, so their effect and event live in one slot (README).
+ */
+export function topology(partitions = 1): StreamTopology[] {
+  return [
+    { stream: STREAMS.orders, groups: [SERVICES.stock, SERVICES.invoice, SERVICES.distribution], partitions },
+    { stream: STREAMS.stock, groups: [SERVICES.checkout] },
+    { stream: STREAMS.invoices, groups: [SERVICES.checkout] },
+    { stream: STREAMS.shipments, groups: [SERVICES.checkout], partitions },
+  ];
+}
+
+/** The topology with one partition per topic (a single Redis). */
+export const TOPOLOGY: StreamTopology[] = topology();

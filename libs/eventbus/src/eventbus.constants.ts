@@ -29,6 +29,12 @@ export const DEFAULT_RETRY_BASE_MS = 500;
 /** Ceiling of the retry delay; below the claim idle time, so a retry is not taken for a crash. */
 export const DEFAULT_RETRY_MAX_MS = 10_000;
 
+/**
+ * How long a partition's lease lasts without a renewal: a dead instance's partitions move to
+ * another within about this long. Renewed every third of it.
+ */
+export const DEFAULT_LEASE_MS = 5_000;
+
 /** Window over which the lag view judges rates and status. */
 export const DEFAULT_LAG_WINDOW_MS = 60_000;
 

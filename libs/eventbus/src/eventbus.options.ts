@@ -18,7 +18,9 @@ import {
   DEFAULT_RETENTION_INTERVAL_MS,
   DEFAULT_RETENTION_HARD_MAX_LENGTH,
   DEFAULT_DEAD_LETTER_MAX_LENGTH,
+  DEFAULT_LEASE_MS,
 } from './eventbus.constants.js';
+import { MAX_PARTITIONS } from './partitions/partition.streams.js';
 import { EventBusConfigError } from './errors/eventbus-config.error.js';
 import type { EventBusClusterOptions, EventBusModuleOptions, RetentionOptions } from './interfaces/eventbus-options.interface.js';
 import type { StreamTopology } from './interfaces/stream-topology.interface.js';
@@ -35,7 +37,10 @@ export interface EventBusConfig {
   service: string;
   consumer: string;
   adminToken?: string;
-  topology: StreamTopology[];
+  topology: Required<StreamTopology>[];
+  /** Off: every instance reads every partition (the group shares entries; no per-key order across instances). */
+  leases: boolean;
+  leaseMs: number;
   batchSize: number;
   blockMs: number;
   claimIdleMs: number;
@@ -129,6 +134,7 @@ export function resolveEventBusConfig(options: EventBusModuleOptions): EventBusC
   const topology = (options.topology ?? []).map((entry) => ({
     stream: entry.stream,
     groups: entry.groups.map((group) => name('topology.groups', group)),
+    partitions: integer('topology.partitions', entry.partitions, 1, 1, MAX_PARTITIONS),
   }));
   return {
     url: options.cluster ? undefined : url(options.url),
@@ -139,6 +145,8 @@ export function resolveEventBusConfig(options: EventBusModuleOptions): EventBusC
     consumer: name('consumer', options.consumer ?? defaultConsumerName()),
     adminToken: options.adminToken || undefined,
     topology,
+    leases: options.leases ?? true,
+    leaseMs: integer('leaseMs', options.leaseMs, DEFAULT_LEASE_MS, 300, 600_000),
     batchSize: integer('batchSize', options.batchSize, DEFAULT_BATCH_SIZE, 1, 10_000),
     blockMs,
     claimIdleMs: integer('claimIdleMs', options.claimIdleMs, DEFAULT_CLAIM_IDLE_MS, 1, 86_400_000),

@@ -5,7 +5,7 @@ import { EventBusConfigError, EventBusExceptionFilter, validateEventBusEnv, type
 import { NativeLogger } from 'nestjs-pino';
 import { bodyDepthLimit } from './json-depth.limit.js';
 import { ServiceConfigError } from './service-config.error.js';
-import { logFormatOf } from './service.logging.js';
+import { logFormatOf, logLevelOf } from './service.logging.js';
 import { ReservedKeysPipe } from './reserved-keys.pipe.js';
 
 /** Beyond the bus's own bound on in-flight handlers, a stop that still hangs is forced. */
@@ -53,6 +53,7 @@ export async function bootstrapService(module: Type, defaultPort: number): Promi
   try {
     env = validateEventBusEnv(process.env);
     logFormatOf(process.env);
+    logLevelOf(process.env);
   } catch (error) {
     // A configuration mistake is the operator's to fix: say which variable, without a stack trace.
     if (!(error instanceof EventBusConfigError || error instanceof ServiceConfigError)) throw error;

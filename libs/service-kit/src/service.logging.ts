@@ -21,6 +21,17 @@ export function logFormatOf(env: Record<string, string | undefined>): LogFormat 
   throw new ServiceConfigError('LOG_FORMAT', `must be json or pretty, got "${format}"`);
 }
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** `LOG_LEVEL`: the lowest level written; `debug` adds a line per handled delivery. Unset: `info`. */
+export function logLevelOf(env: Record<string, string | undefined>): LogLevel {
+  const level = env.LOG_LEVEL;
+  if (level === undefined || level === '') return 'info';
+  if ((LOG_LEVELS as readonly string[]).includes(level)) return level as LogLevel;
+  throw new ServiceConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+}
+
 /** A caller's `x-request-id` is kept when it is a plain token; anything else (long, odd characters) is replaced. */
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:@+=/-]{1,128}$/;
 
@@ -40,8 +51,9 @@ export function requestIdOf(req: IncomingMessage, res: ServerResponse): string {
 /** Polled by probes, scrapers and dashboards: a request line each would drown the log. */
 const QUIET_PATHS = /^\/(?:health|metrics|streams\/)/;
 
-function loggerParams(format: LogFormat): Params {
+function loggerParams(format: LogFormat, level: LogLevel): Params {
   const options: HttpLoggerOptions = {
+    level,
     genReqId: requestIdOf,
     customAttributeKeys: { reqId: 'requestId' },
     quietReqLogger: true,
@@ -78,7 +90,7 @@ function loggerParams(format: LogFormat): Params {
  * `bootstrapService` validates `LOG_FORMAT` before this reads it, and routes Nest's logs here.
  */
 @Module({
-  imports: [LoggerModule.forRootAsync({ useFactory: () => loggerParams(logFormatOf(process.env)) })],
+  imports: [LoggerModule.forRootAsync({ useFactory: () => loggerParams(logFormatOf(process.env), logLevelOf(process.env)) })],
 })
 export class ServiceLoggingModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

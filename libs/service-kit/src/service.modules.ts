@@ -7,7 +7,7 @@ import {
   eventBusOptionsFromEnv,
   validateEventBusEnv,
 } from '@app/eventbus';
-import { TOPOLOGY, type SERVICES } from '@app/contracts';
+import { topology, type SERVICES } from '@app/contracts';
 import { ServiceLoggingModule } from './service.logging.js';
 
 export type ServiceName = (typeof SERVICES)[keyof typeof SERVICES];
@@ -30,7 +30,7 @@ export function serviceModules(service: ServiceName): NonNullable<ModuleMetadata
       useFactory: (config: ConfigService) => ({
         ...eventBusOptionsFromEnv(Object.fromEntries(EVENTBUS_ENV_VARIABLES.map((name) => [name, config.get(name)]))),
         service,
-        topology: TOPOLOGY,
+        topology: topology(config.get<number>('EVENTBUS_PARTITIONS') ?? 1),
       }),
     }),
     EventBusHttpModule.forRoot(),

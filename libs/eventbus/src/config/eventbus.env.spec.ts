@@ -37,6 +37,10 @@ describe('validateEventBusEnv', () => {
     ['EVENTBUS_RETENTION_INTERVAL_MS', '0'],
     ['EVENTBUS_RETENTION_HARD_MAX_LENGTH', '1.5'],
     ['EVENTBUS_DEAD_LETTER_MAX_LENGTH', '0'],
+    ['EVENTBUS_PARTITIONS', '0'],
+    ['EVENTBUS_PARTITIONS', '257'],
+    ['EVENTBUS_PARTITIONS', 'four'],
+    ['EVENTBUS_LEASE_MS', '100'],
   ])('stops on a bad %s, naming it', (name, value) => {
     expect(() => validateEventBusEnv({ [name]: value })).toThrow(name);
   });

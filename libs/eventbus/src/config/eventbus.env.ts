@@ -1,6 +1,7 @@
 import { plainToInstance, Type } from 'class-transformer';
 import { IsInt, IsIP, IsOptional, Matches, Max, Min, validateSync } from 'class-validator';
 import { EventBusConfigError } from '../errors/eventbus-config.error.js';
+import { MAX_PARTITIONS } from '../partitions/partition.streams.js';
 import type { EventBusModuleOptions } from '../interfaces/eventbus-options.interface.js';
 
 /** Shorter admin tokens are accepted, with a warning at start-up: they are easy to guess. */
@@ -100,6 +101,22 @@ export class EventBusEnv {
   @Min(1)
   @Max(1_000_000_000)
   EVENTBUS_DEAD_LETTER_MAX_LENGTH?: number;
+
+  /** Partitions of each partitioned topic; the same in every app of the system (checked at start-up). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'EVENTBUS_PARTITIONS must be an integer from 1 to 256' })
+  @Min(1, { message: 'EVENTBUS_PARTITIONS must be an integer from 1 to 256' })
+  @Max(MAX_PARTITIONS, { message: 'EVENTBUS_PARTITIONS must be an integer from 1 to 256' })
+  EVENTBUS_PARTITIONS?: number;
+
+  /** How long a partition lease lasts unrenewed: a dead instance's partitions move within about this long. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(300)
+  @Max(600_000)
+  EVENTBUS_LEASE_MS?: number;
 }
 
 export function validateEventBusEnv(env: Record<string, unknown>): EventBusEnv {
@@ -124,6 +141,7 @@ export function eventBusOptionsFromEnv(env: EventBusEnv): Partial<EventBusModule
     maxDeliveries: env.EVENTBUS_MAX_DELIVERIES,
     adminToken: env.EVENTBUS_ADMIN_TOKEN,
     lagWindowMs: env.EVENTBUS_LAG_WINDOW_MS,
+    leaseMs: env.EVENTBUS_LEASE_MS,
     retention: {
       maxLength: env.EVENTBUS_RETENTION_MAX_LENGTH,
       maxAgeMs: env.EVENTBUS_RETENTION_MAX_AGE_MS,
@@ -150,6 +168,8 @@ class EventBusEnvKeys implements Record<keyof EventBusEnv, undefined> {
   EVENTBUS_RETENTION_INTERVAL_MS = undefined;
   EVENTBUS_RETENTION_HARD_MAX_LENGTH = undefined;
   EVENTBUS_DEAD_LETTER_MAX_LENGTH = undefined;
+  EVENTBUS_PARTITIONS = undefined;
+  EVENTBUS_LEASE_MS = undefined;
 }
 
 /** Every variable `EventBusEnv` reads. */

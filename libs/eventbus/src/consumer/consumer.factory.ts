@@ -18,7 +18,8 @@ import { invokeHandler } from '../pipeline/invoke.js';
 import { compose } from '../pipeline/middleware.js';
 import { ClaimKeeper } from '../transport/claim.keeper.js';
 import { IdleClaimer } from '../transport/idle.claimer.js';
-import { OutcomeWriter } from '../transport/outcome.writer.js';
+import { OutcomeWriter, type WriterLease } from '../transport/outcome.writer.js';
+import { takeOverPending } from '../leases/pending.takeover.js';
 import { StreamReader } from '../transport/stream.reader.js';
 import { ConsumerLoop } from './consumer.loop.js';
 
@@ -40,17 +41,27 @@ export interface ConsumerDependencies {
   restoreTopology(): Promise<void>;
 }
 
-/** Assembles one stream's consumer: transport parts and the policy pipeline, outermost first. */
+/** The partition lease a consumer reads under (see `PartitionCoordinator`). */
+export interface ConsumerLease extends WriterLease {
+  token: number;
+}
+
+/**
+ * Assembles one stream's consumer: transport parts and the policy pipeline, outermost first.
+ * Under a lease, acknowledgements and dead letters are fenced, deliveries carry the lease's token
+ * (for fenced atomic steps), and the previous holder's pending entries are taken over first.
+ */
 export function createConsumer(
   stream: string,
   handlers: ReadonlyMap<string, RegisteredHandler>,
   deps: ConsumerDependencies,
+  lease?: ConsumerLease,
 ): ConsumerLoop {
   const { config, redis } = deps;
   const group = config.service;
   const logger = new Logger(`EventBus ${stream}`);
   const stopping = new AbortController();
-  const writer = new OutcomeWriter(redis, stream, group, config.consumer, stopping.signal, logger);
+  const writer = new OutcomeWriter(redis, stream, group, config.consumer, stopping.signal, logger, lease);
   const pipeline = compose(
     [
       metrics(deps.recorder),
@@ -80,7 +91,14 @@ export function createConsumer(
     writer,
     pipeline,
     stopping,
-    ensureGroup: () => deps.restoreTopology(),
+    leaseToken: lease?.token,
+    ensureGroup: async () => {
+      await deps.restoreTopology();
+      if (!lease) return;
+      // Its own pending entries count too (a restart under the same name): only others' are news.
+      const claimed = await takeOverPending(redis, stream, group, config.consumer);
+      if (claimed > 0) logger.log(`Claimed ${claimed} entries pending in ${stream} for ${group} at lease token ${lease.token}`);
+    },
     logger,
   });
 }

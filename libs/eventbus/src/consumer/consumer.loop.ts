@@ -24,6 +24,8 @@ export interface ConsumerLoopParts {
   pipeline: Next;
   /** Aborted by `stop()`; shared with the parts that wait (writer, retries) so they end too. */
   stopping: AbortController;
+  /** The fencing token of the partition lease this loop reads under, stamped on every delivery. */
+  leaseToken?: number;
   /** Creates the group if it is missing (first start, FLUSHALL, an operator's DEL). */
   ensureGroup(): Promise<unknown>;
   logger: Pick<Logger, 'log' | 'warn' | 'error'>;
@@ -112,6 +114,7 @@ export class ConsumerLoop {
 
   private accept(entryId: string, fields: string[], deliveries: number): void {
     const delivery = new Delivery(this.parts.stream, this.parts.group, entryId, fields, deliveries, this.stopping.signal);
+    delivery.leaseToken = this.parts.leaseToken;
     this.held.set(entryId, delivery);
     this.buffer.push(delivery);
     this.pump();
@@ -183,18 +186,18 @@ export class ConsumerLoop {
   }
 
   /**
-   * Stops reading, ends waits (retries, lanes), and gives the handlers running `shutdownTimeoutMs`
-   * to finish and be acknowledged; then aborts their signals. Whatever is not acknowledged stays
-   * pending: handled again by the next consumer, never lost.
+   * Stops reading, ends waits (retries, lanes), and gives the handlers running `graceMs` to finish
+   * and be acknowledged; then aborts their signals. Whatever is not acknowledged stays pending:
+   * handled again by the next consumer, never lost. A lost partition lease stops with 0: abort now.
    */
-  async stop(): Promise<void> {
+  async stop(graceMs = this.parts.shutdownTimeoutMs): Promise<void> {
     this.stopping.abort();
     this.wake();
     this.parts.reader.interrupt();
     await this.running;
     // Read but never started: they stay pending for the next consumer.
     for (const delivery of this.buffer.splice(0)) this.held.delete(delivery.entryId);
-    const deadline = Date.now() + this.parts.shutdownTimeoutMs;
+    const deadline = Date.now() + graceMs;
     while (this.inFlight() > 0 && Date.now() < deadline) {
       await new Promise<void>((resolve) => {
         this.roomFreed = resolve;

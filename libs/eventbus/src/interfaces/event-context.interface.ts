@@ -16,6 +16,11 @@ export interface EventContext {
   group: string;
   /** This delivery's number, 1 for the first; Redis counts it, so it survives restarts and claims. */
   deliveries: number;
+  /**
+   * The fencing token of the partition lease this entry was delivered under (absent without
+   * leases). `runAtomic(..., { causedBy: context })` passes it on, so a stale holder's step is refused.
+   */
+  leaseToken?: number;
   /** Aborted when the handler times out or the app shuts down: pass it on to I/O that accepts one. */
   signal: AbortSignal;
 }

@@ -41,6 +41,16 @@ export interface EventBusModuleOptions {
    * Bearer token of the admin endpoints (dead letters). Unset: they refuse every call.
    */
   adminToken?: string;
+  /**
+   * Each partition stream is read by one instance of a group at a time, under a lease with a
+   * fencing token (the Kafka model: parallelism = partitions; the other instances stand by). This
+   * is what keeps one key's events in order across instances. `false`: every instance reads every
+   * partition and the group shares the entries, without per-key order across instances.
+   * @default true
+   */
+  leases?: boolean;
+  /** A partition's lease lasts this long without renewal; its holder stops consuming before. @default 5000 */
+  leaseMs?: number;
   /** Bound on entries in flight per consumer (running, waiting in a lane or for a retry). @default 100 */
   batchSize?: number;
   /** How long one read waits for new entries; bounds how fast a stop is noticed. @default 2000 */

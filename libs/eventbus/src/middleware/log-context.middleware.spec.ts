@@ -23,6 +23,7 @@ function recording() {
   const logging = logContext({
     error: (message: string, extra: unknown) => void errors.push([message, extra]),
     log: (message: string, extra: unknown) => void logs.push([message, extra]),
+    debug: () => undefined,
   });
   return { errors, logs, logging };
 }

@@ -5,9 +5,10 @@ import type { Outcome } from '../pipeline/outcome.js';
 /**
  * Logs how a delivery ended with everything needed to find it again: the delivery's fields (event
  * id and type, correlation id, stream, group, entry, delivery count; `Delivery.logFields`) and,
- * for a dead letter, the reason and error.
+ * for a dead letter, the reason and error. Every acknowledged delivery at debug level: which
+ * instance handled what, in which order (`LOG_LEVEL=debug`).
  */
-export function logContext(logger: Pick<Logger, 'error' | 'log'>): Middleware {
+export function logContext(logger: Pick<Logger, 'error' | 'log' | 'debug'>): Middleware {
   return (delivery, next) =>
     whenDone(next(delivery), (outcome: Outcome) => {
       if (outcome.kind === 'dead') {
@@ -21,6 +22,8 @@ export function logContext(logger: Pick<Logger, 'error' | 'log'>): Middleware {
           ...delivery.logFields(),
           failures: delivery.failures,
         });
+      } else if (outcome.kind === 'ack') {
+        logger.debug('Handled', delivery.logFields());
       }
       return outcome;
     });

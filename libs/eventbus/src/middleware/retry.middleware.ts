@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import { MaxDeliveriesError } from '../errors/max-deliveries.error.js';
+import { LeaseLostError } from '../errors/lease-lost.error.js';
 import { UnrecoverableEventError } from '../errors/unrecoverable-event.error.js';
 import type { Delivery } from '../pipeline/delivery.js';
 import { onFailure, type Middleware, type Next } from '../pipeline/middleware.js';
@@ -26,7 +27,8 @@ export interface RetryPolicy {
  * - a handler failure spends a delivery: wait with exponential backoff, re-take the entry as the
  *   next delivery, run again; the last allowed one lets the error through (dead letter);
  * - Redis away or refusing writes is nobody's fault: wait and run again without spending one;
- * - `UnrecoverableEventError` goes through at once; so does an entry already delivered too often.
+ * - `UnrecoverableEventError` goes through at once; so does an entry already delivered too often;
+ * - `LeaseLostError`: the partition has a new holder; the entry is released to it, never retried here.
  */
 export function retry(policy: RetryPolicy): Middleware {
   return (delivery, next) => {
@@ -41,6 +43,7 @@ export function retry(policy: RetryPolicy): Middleware {
 
 async function retryAfter(failure: unknown, delivery: Delivery, next: Next, policy: RetryPolicy): Promise<Outcome> {
   for (let outages = 0, error = failure; ;) {
+    if (error instanceof LeaseLostError) return RELEASE;
     if (error instanceof UnrecoverableEventError) throw error;
     const unavailable = isRedisUnavailable(error);
     if (!unavailable && delivery.deliveries >= policy.maxDeliveries) throw error;

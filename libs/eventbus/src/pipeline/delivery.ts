@@ -32,6 +32,8 @@ export class Delivery {
   failures = 0;
   /** Set when another consumer took the entry over: this one must not retry it. */
   lost = false;
+  /** The fencing token of the partition lease this entry was read under; absent without leases. */
+  leaseToken?: number;
   /** Counts the handler's attempts in this process (a retry after an outage spends no delivery). */
   attempt = 1;
   private controller?: AbortController;
@@ -118,6 +120,7 @@ class DeliveryContext implements EventContext {
   readonly entryId: string;
   readonly group: string;
   readonly deliveries: number;
+  readonly leaseToken?: number;
   readonly #delivery: Delivery;
   readonly #attempt: number;
 
@@ -134,6 +137,7 @@ class DeliveryContext implements EventContext {
     this.entryId = delivery.entryId;
     this.group = delivery.group;
     this.deliveries = delivery.deliveries;
+    this.leaseToken = delivery.leaseToken;
     this.#delivery = delivery;
     this.#attempt = delivery.attempt;
   }

@@ -23,11 +23,11 @@ describe('packAtomicStep', () => {
       event('e-1', 's:{t}', 'type', 'one', 'id', 'e-1'),
       event('e-2', 's:{t}', 'type', 'two'),
     ]);
-    expect(args).toEqual([1, 60, 1, 2, 'a', 7, 'e-1', 4, 'type', 'one', 'id', 'e-1', 'e-2', 2, 'type', 'two']);
+    expect(args).toEqual([1, 60, 1, 2, 0, 'a', 7, 'e-1', 4, 'type', 'one', 'id', 'e-1', 'e-2', 2, 'type', 'two']);
   });
 
   it('defaults to guarded, kept for good, no keys, args or events', () => {
-    expect(packAtomicStep({ dedupeKey: 'd' }, [])).toEqual({ keys: ['d'], args: [1, 0, 0, 0] });
+    expect(packAtomicStep({ dedupeKey: 'd' }, [])).toEqual({ keys: ['d'], args: [1, 0, 0, 0, 0] });
     expect(packAtomicStep({ dedupeKey: 'd', guarded: false }, []).args[0]).toBe(0);
   });
 
@@ -35,6 +35,13 @@ describe('packAtomicStep', () => {
     expect(packAtomicStep({ dedupeKey: 'd', ttlSeconds: 'retention' }, [], 1_209_600).args[1]).toBe(1_209_600);
     expect(packAtomicStep({ dedupeKey: 'd', ttlSeconds: 'retention' }, []).args[1]).toBe(0);
     expect(packAtomicStep({ dedupeKey: 'd', ttlSeconds: 5 }, [], 1_209_600).args[1]).toBe(5);
+  });
+
+  it('packs a fence as its token after the counts and its key, in the slot of the dedupe key, last', () => {
+    const fence = { stream: 'events:{orders.1.7}', group: 'stock', token: 12 };
+    const { keys, args } = packAtomicStep({ dedupeKey: 'stock:{stock}:order:o-1' }, [event('e-1', 'events:{stock}')], 0, fence);
+    expect(keys).toEqual(['stock:{stock}:order:o-1', 'events:{stock}', 'eventbus:{stock}:fence:events:{orders.1.7}:stock']);
+    expect(args.slice(0, 5)).toEqual([1, 0, 0, 0, 12]);
   });
 
   it('refuses keys of different hash tags, and a bad ttl', () => {
@@ -67,10 +74,16 @@ describe('readAtomicReply', () => {
 });
 
 describe('AtomicStep', () => {
-  it('wraps the effect in one script that checks the record first and writes events last', () => {
+  it('wraps the effect in one script that checks the fence, then the record, and writes events last', () => {
     const source = (new AtomicStep('return args[1]').script as unknown as { source: string }).source;
     expect(source.startsWith('#!lua\n')).toBe(true);
-    const order = ['GET', 'return args[1]', 'SET', 'XADD'].map((word) => source.indexOf(word));
+    const order = [
+      "redis.call('GET', KEYS[#KEYS])",
+      "redis.call('GET', dedupeKey)",
+      'return args[1]',
+      "redis.call('SET', dedupeKey",
+      'XADD',
+    ].map((word) => source.indexOf(word));
     expect(order.every((at, i) => at > (order[i - 1] ?? -1))).toBe(true);
   });
 });

@@ -106,34 +106,57 @@ export function dedupeRecordTtlSeconds(retention: { enabled: boolean; maxAgeMs: 
 }
 
 /**
- * KEYS: dedupe key, the effect's keys, one stream per event.
- * ARGV: guarded (1/0), ttl, key count, arg count, the effect's args, then per event: its id, its
- * field count, its fields. `retentionTtlSeconds` is what `ttlSeconds: 'retention'` stands for.
+ * The lease a step's cause was delivered under: the step is refused when a later holder of that
+ * partition has already run a step in the same slot (see `fenceKey`).
+ */
+export interface StepFence {
+  /** The partition stream the cause was read from. */
+  stream: string;
+  group: string;
+  token: number;
+}
+
+/**
+ * The highest lease token that ran a step for `stream`/`group` in the slot of `dedupeKey`: in that
+ * slot (its hash tag), so the check is part of the step's own script.
+ */
+export function fenceKey(dedupeKey: string, fence: Pick<StepFence, 'stream' | 'group'>): string {
+  return `eventbus:{${hashTagOf(dedupeKey)}}:fence:${fence.stream}:${fence.group}`;
+}
+
+/**
+ * KEYS: dedupe key, the effect's keys, one stream per event, then the fence key when fenced.
+ * ARGV: guarded (1/0), ttl, key count, arg count, fence token (0: unfenced), the effect's args,
+ * then per event: its id, its field count, its fields. `retentionTtlSeconds` is what
+ * `ttlSeconds: 'retention'` stands for.
  */
 export function packAtomicStep(
   run: Pick<AtomicRun, 'dedupeKey' | 'keys' | 'args' | 'ttlSeconds' | 'guarded'>,
   events: readonly EncodedEvent[],
   retentionTtlSeconds = 0,
+  fence?: StepFence,
 ): { keys: string[]; args: (string | number)[] } {
   const { dedupeKey, keys = [], args = [], guarded = true } = run;
   const ttlSeconds = run.ttlSeconds === 'retention' ? retentionTtlSeconds : (run.ttlSeconds ?? 0);
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 0)
     throw new RangeError(`ttlSeconds must be an integer ≥ 0 or 'retention', got ${ttlSeconds}`);
   const packedKeys = [dedupeKey, ...keys];
-  const packedArgs: (string | number)[] = [guarded ? 1 : 0, ttlSeconds, keys.length, args.length, ...args];
+  const packedArgs: (string | number)[] = [guarded ? 1 : 0, ttlSeconds, keys.length, args.length, fence?.token ?? 0, ...args];
   for (const event of events) {
     packedKeys.push(event.stream);
     packedArgs.push(event.id, event.fields.length, ...event.fields);
   }
+  if (fence) packedKeys.push(fenceKey(dedupeKey, fence));
   assertOneHashTag(packedKeys);
   return { keys: packedKeys, args: packedArgs };
 }
 
-export type AtomicReply = { outcome: 'committed' | 'repeated'; result: string } | { outcome: 'conflict' };
+export type AtomicReply = { outcome: 'committed' | 'repeated'; result: string } | { outcome: 'conflict' } | { outcome: 'fenced' };
 
 export function readAtomicReply(reply: unknown): AtomicReply {
   const [status, result] = reply as [number, string?];
   if (status === 2) return { outcome: 'conflict' };
+  if (status === 3) return { outcome: 'fenced' };
   return { outcome: status === 1 ? 'committed' : 'repeated', result: result ?? '' };
 }
 
@@ -161,8 +184,15 @@ export function assertOneHashTag(keys: readonly string[]): void {
 function atomicStepSource(effect: string): string {
   // `#!lua` (Redis 7 script flags, none set): Redis refuses the script up front when it cannot
   // write (out of memory, a replica), instead of failing it halfway.
+  // The fence comes first: a stale lease holder writes nothing, not even a dedupe hit's reply.
   return `#!lua
 local dedupeKey, guarded = KEYS[1], ARGV[1] == '1'
+local token = tonumber(ARGV[5])
+if token > 0 then
+  local seen = tonumber(redis.call('GET', KEYS[#KEYS]) or '0')
+  if token < seen then return { 3 } end
+  if token > seen then redis.call('SET', KEYS[#KEYS], token) end
+end
 if guarded then
   local recorded = redis.call('GET', dedupeKey)
   if recorded then return { 0, recorded } end
@@ -170,9 +200,9 @@ end
 local keyCount, argCount = tonumber(ARGV[3]), tonumber(ARGV[4])
 local keys, args, eventIds, events = {}, {}, {}, {}
 for i = 1, keyCount do keys[i] = KEYS[1 + i] end
-for i = 1, argCount do args[i] = ARGV[4 + i] end
-local at = 5 + argCount
-for k = 2 + keyCount, #KEYS do
+for i = 1, argCount do args[i] = ARGV[5 + i] end
+local at = 6 + argCount
+for k = 2 + keyCount, #KEYS - (token > 0 and 1 or 0) do
   local fieldCount = tonumber(ARGV[at + 1])
   eventIds[#eventIds + 1] = ARGV[at]
   events[#events + 1] = { KEYS[k], at + 2, at + 1 + fieldCount }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { EventContext } from '../interfaces/event-context.interface.js';
 
 /** What the id of a caused event derives from: the cause's id and the group that handled it. */
-export type EventCause = Pick<EventContext, 'id' | 'group' | 'correlationId'>;
+export type EventCause = Pick<EventContext, 'id' | 'group' | 'correlationId'> &
+  Partial<Pick<EventContext, 'stream' | 'leaseToken'>>;
 
 /**
  * The id of the `index`-th event (of wire type `type`) that `cause` causes in its group: a UUID

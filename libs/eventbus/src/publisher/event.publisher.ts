@@ -4,6 +4,8 @@ import type { RedisClient } from '../redis/redis.client.js';
 import { EVENTBUS_CONFIG, EVENTBUS_REDIS } from '../eventbus.constants.js';
 import type { EventBusConfig } from '../eventbus.options.js';
 import { EventBusMetrics } from '../metrics/eventbus.metrics.js';
+import { StreamTopologyRegistry } from '../redis/stream-topology.registry.js';
+import { LeaseLostError } from '../errors/lease-lost.error.js';
 import { encodeEnvelope } from '../envelope/envelope.codec.js';
 import { PublishBatcher } from './publish.batcher.js';
 import { getDomainEvent } from '../envelope/domain-event.registry.js';
@@ -65,6 +67,7 @@ export class EventPublisher {
     @Inject(EVENTBUS_REDIS) private readonly redis: RedisClient,
     @Inject(EVENTBUS_CONFIG) config: EventBusConfig,
     private readonly metrics: EventBusMetrics,
+    private readonly topology: StreamTopologyRegistry,
   ) {
     this.producer = config.service;
     this.retentionTtlSeconds = dedupeRecordTtlSeconds(config.retention);
@@ -97,11 +100,11 @@ export class EventPublisher {
         correlationId = options.correlationId ?? activeCorrelationId() ?? id;
       }
     }
-    const fields = this.encode(eventClass, definition, payload, id, correlationId, options?.causedBy?.id);
+    const { stream, fields } = this.encode(eventClass, definition, payload, id, correlationId, options?.causedBy?.id);
     try {
-      const entryId = await this.batcher.append(definition.stream, fields);
-      this.metrics.published(definition.stream, definition.type);
-      return { id, stream: definition.stream, entryId };
+      const entryId = await this.batcher.append(stream, fields);
+      this.metrics.published(stream, definition.type);
+      return { id, stream, entryId };
     } catch (error) {
       throw unavailable('publish', error);
     }
@@ -142,7 +145,12 @@ export class EventPublisher {
    */
   async runAtomic(step: AtomicStep, run: AtomicRun): Promise<AtomicResult> {
     const events = run.events && run.events.length > 0 ? this.encodeAll(run.events, run.causedBy) : [];
-    const { keys, args } = packAtomicStep(run, events, this.retentionTtlSeconds);
+    const cause = run.causedBy;
+    const fence =
+      cause?.leaseToken !== undefined && cause.stream !== undefined
+        ? { stream: cause.stream, group: cause.group, token: cause.leaseToken }
+        : undefined;
+    const { keys, args } = packAtomicStep(run, events, this.retentionTtlSeconds, fence);
     let reply;
     try {
       reply = readAtomicReply(await step.script.run(this.redis, keys, args));
@@ -150,6 +158,11 @@ export class EventPublisher {
       throw unavailable('an atomic step', error);
     }
     if (reply.outcome === 'conflict') throw new AtomicStepConflictError(run.dedupeKey);
+    if (reply.outcome === 'fenced') {
+      // Only a fenced run can be refused: a later lease holder of the cause's partition ran here.
+      const { stream, group, token } = fence ?? { stream: '', group: '', token: 0 };
+      throw new LeaseLostError(stream, group, token);
+    }
     const firstTime = reply.outcome === 'committed';
     if (firstTime) for (const event of events) this.metrics.published(event.stream, event.type);
     return { result: reply.result, firstTime, eventIds: firstTime ? events.map((event) => event.id) : [] };
@@ -164,8 +177,8 @@ export class EventPublisher {
     return events.map(({ eventClass, payload }, index) => {
       const definition = this.definitionOf(eventClass);
       const id = cause ? causedEventId(cause, index, definition.type) : randomUUID();
-      const fields = this.encode(eventClass, definition, payload, id, correlationId ?? id, cause?.id);
-      return { id, stream: definition.stream, type: definition.type, fields };
+      const { stream, fields } = this.encode(eventClass, definition, payload, id, correlationId ?? id, cause?.id);
+      return { id, stream, type: definition.type, fields };
     });
   }
 
@@ -176,9 +189,13 @@ export class EventPublisher {
     id: string,
     correlationId: string,
     causationId: string | undefined,
-  ): string[] {
+  ): { stream: string; fields: string[] } {
     assertPublishable(eventClass, definition.type, payload);
-    return encodeEnvelope({
+    const key = orderingKey(definition, payload);
+    // The partition follows the ordering key, so one key's events stay in one stream, in order;
+    // an event without a key goes to a partition by its id.
+    const stream = this.topology.streamFor(definition.stream, key ?? id);
+    const fields = encodeEnvelope({
       id,
       type: definition.type,
       version: definition.version,
@@ -187,9 +204,28 @@ export class EventPublisher {
       producer: this.producer,
       correlationId,
       causationId,
-      key: orderingKey(definition, payload),
+      key,
       trace: activeTraceContext(),
     });
+    return { stream, fields };
+  }
+
+  /**
+   * The partition (0-based) an event of `topic` with ordering key `key` goes to; 0 when the
+   * topic is not partitioned. E.g. to draw an id that lands in a known partition.
+   */
+  partitionOf(topic: string, key: string): number {
+    return this.topology.streamsOf(topic).indexOf(this.topology.streamFor(topic, key));
+  }
+
+  /**
+   * The hash tag of the partition stream an event of `topic` with ordering key `key` goes to
+   * (`orders` unpartitioned, e.g. `orders.2.41` partitioned): give it to the state keys an atomic
+   * step writes together with that event, so they share its slot.
+   * @example `checkout:{${publisher.partitionTag(STREAMS.orders, orderId)}}:order:${orderId}`
+   */
+  partitionTag(topic: string, key: string): string {
+    return this.topology.tagFor(topic, key);
   }
 
   private definitionOf(eventClass: DomainEventClass): DomainEventDefinition {

@@ -6,7 +6,18 @@ import { isNoGroupError, isRedisUnavailable } from '../redis/redis.errors.js';
 import { reconnectDelay } from '../redis/reconnect.js';
 import { deadLetterStream } from '../redis/stream.keys.js';
 import { sleep } from '../middleware/sleep.js';
+import { fencedAckScript, fencedDeadLetterScript } from '../leases/lease.scripts.js';
 import { retakeScript } from './stream.scripts.js';
+
+/** The partition lease a writer acknowledges under: an acknowledgement the lease no longer covers is refused. */
+export interface WriterLease {
+  /** The lease key (same slot as the stream). */
+  key: string;
+  /** Its value while this holder has it: `<consumer> <token>`. */
+  holder: string;
+  /** Called once Redis refused a write because the lease is gone. */
+  onLost(): void;
+}
 
 /**
  * Writes what deliveries end with, in as few round trips as it can: acknowledgements of one tick
@@ -26,6 +37,7 @@ export class OutcomeWriter {
     private readonly consumer: string,
     private readonly shutdown: AbortSignal,
     private readonly logger: Pick<Logger, 'warn' | 'error'>,
+    private readonly lease?: WriterLease,
   ) {}
 
   ack(entryId: string): void {
@@ -49,7 +61,7 @@ export class OutcomeWriter {
       const ids = this.acks;
       this.acks = [];
       try {
-        await this.redis.xack(this.stream, this.group, ...ids);
+        await this.acknowledge(ids);
         attempt = 1;
       } catch (error) {
         if (isNoGroupError(error)) return; // the group (and its pending list) is gone: nothing to acknowledge
@@ -62,32 +74,58 @@ export class OutcomeWriter {
     }
   }
 
-  /** Copies the entry, stamped with why, to the dead-letter stream and acknowledges it: one MULTI. */
+  /** Under a lease, a script that acknowledges only while the lease is ours; else a plain `XACK`. */
+  private async acknowledge(ids: string[]): Promise<void> {
+    if (!this.lease) {
+      await this.redis.xack(this.stream, this.group, ...ids);
+      return;
+    }
+    const acked = await fencedAckScript.run(this.redis, [this.stream, this.lease.key], [this.group, this.lease.holder, ...ids]);
+    if (acked === -1) this.refused(this.lease, `acknowledging ${ids.length} entries`);
+  }
+
+  /** The lease is gone: what was to be written stays pending for the new holder. */
+  private refused(lease: WriterLease, what: string): void {
+    this.logger.warn(`Lease of ${this.stream} for ${this.group} lost: ${what} refused, left to the new holder`);
+    lease.onLost();
+  }
+
+  /** Copies the entry, stamped with why, to the dead-letter stream and acknowledges it: one MULTI (a script under a lease). */
   async deadLetter(delivery: Delivery, reason: DeadLetterReason, error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : '';
+    const letter = [
+      ...delivery.fields,
+      'deadLetter.reason',
+      reason,
+      'deadLetter.error',
+      message,
+      'deadLetter.stream',
+      this.stream,
+      'deadLetter.entryId',
+      delivery.entryId,
+      'deadLetter.group',
+      this.group,
+      'deadLetter.deliveries',
+      String(delivery.deliveries),
+      'deadLetter.at',
+      new Date().toISOString(),
+    ];
     for (let attempt = 1; ; attempt++) {
       try {
+        if (this.lease) {
+          const keys = [this.stream, this.lease.key, deadLetterStream(this.stream, this.group)];
+          const written = await fencedDeadLetterScript.run(this.redis, keys, [
+            this.group,
+            this.lease.holder,
+            delivery.entryId,
+            ...letter,
+          ]);
+          if (written === -1) this.refused(this.lease, `dead-lettering entry ${delivery.entryId}`);
+          return;
+        }
         const results = await this.redis
           .multi()
-          .xadd(
-            deadLetterStream(this.stream, this.group),
-            '*',
-            ...delivery.fields,
-            'deadLetter.reason',
-            reason,
-            'deadLetter.error',
-            message,
-            'deadLetter.stream',
-            this.stream,
-            'deadLetter.entryId',
-            delivery.entryId,
-            'deadLetter.group',
-            this.group,
-            'deadLetter.deliveries',
-            String(delivery.deliveries),
-            'deadLetter.at',
-            new Date().toISOString(),
-          )
+          .xadd(deadLetterStream(this.stream, this.group), '*', ...letter)
           .xack(this.stream, this.group, delivery.entryId)
           .exec();
         const failed = results?.find(([err]) => err);

@@ -1,4 +1,5 @@
 import type { RedisClient } from '../redis/redis.client.js';
+import { whenReady } from '../redis/redis.factory.js';
 import type { ReadGroupReply, StreamEntry } from './stream-entry.js';
 
 /**
@@ -24,6 +25,9 @@ export class StreamReader {
 
   async read(count: number): Promise<StreamEntry[]> {
     this.reading = true;
+    // A reader's own connection may still be connecting (a new Cluster client, a reconnect after
+    // the watchdog): with no offline queue a read sent now would fail at once, so give it a block.
+    if (this.connection.status !== 'ready') await whenReady(this.connection, this.blockMs);
     const watchdog = setTimeout(() => this.connection.disconnect(true), this.blockMs + this.watchdogMs);
     try {
       const reply = (await this.connection.xreadgroup(
