@@ -14,7 +14,8 @@ const COMMANDS =
   '+xadd +xreadgroup +xack +xclaim +xautoclaim +xpending +xgroup|create +xgroup|delconsumer ' +
   '+xinfo|stream +xinfo|groups +xinfo|consumers +xrange +xlen +xdel +multi +exec +evalsha +eval ' +
   '+get +mget +set +hset +hget +hgetall +exists +del +decrby +incr ' +
-  '+xtrim +hincrby +time +xrevrange +xgroup|setid';
+  '+xtrim +hincrby +time +xrevrange +xgroup|setid ' +
+  '+pexpire +zadd +zrange +zrem +zremrangebyscore';
 const PREFIX: Record<AppName, string> = {
   checkout: 'checkout',
   stock: 'stock',
