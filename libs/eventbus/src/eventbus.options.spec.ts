@@ -11,6 +11,14 @@ describe('resolveEventBusConfig', () => {
     expect(a.consumer).not.toBe(b.consumer);
   });
 
+  it('waits for one replica under Sentinel and for none on one Redis, within the command timeout', () => {
+    const sentinel = { sentinels: [{ host: '127.0.0.1', port: 26379 }], name: 'bus' };
+    expect(resolveEventBusConfig({ service: 's' }).replicaAcks).toEqual({ min: 0, timeoutMs: 1_000 });
+    expect(resolveEventBusConfig({ service: 's', sentinel }).replicaAcks).toEqual({ min: 1, timeoutMs: 1_000 });
+    expect(resolveEventBusConfig({ service: 's', sentinel, minReplicaAcks: 0 }).replicaAcks.min).toBe(0);
+    expect(resolveEventBusConfig({ service: 's', commandTimeoutMs: 300 }).replicaAcks.timeoutMs).toBe(299);
+  });
+
   it.each([
     [{ service: '' }, /"service"/],
     [{ service: 'has space' }, /"service"/],
@@ -19,6 +27,10 @@ describe('resolveEventBusConfig', () => {
     [{ service: 's', url: 'http://x' }, /"url".*protocol/],
     [{ service: 's', url: 'not a url' }, /"url"/],
     [{ service: 's', retryBaseMs: 1_000, retryMaxMs: 10 }, /"retryMaxMs"/],
+    [{ service: 's', sentinel: { sentinels: [], name: 'bus' } }, /"sentinel.sentinels"/],
+    [{ service: 's', sentinel: { sentinels: [{ host: 'h', port: 1 }], name: '' } }, /"sentinel.name"/],
+    [{ service: 's', minReplicaAcks: -1 }, /"minReplicaAcks"/],
+    [{ service: 's', commandTimeoutMs: 500, replicaAckTimeoutMs: 500 }, /"replicaAckTimeoutMs".*to 499/],
   ])('refuses %j, naming the option', (options, message) => {
     expect(() => resolveEventBusConfig(options)).toThrow(message);
   });

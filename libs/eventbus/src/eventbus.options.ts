@@ -18,10 +18,12 @@ import {
   DEFAULT_RETENTION_INTERVAL_MS,
   DEFAULT_RETENTION_HARD_MAX_LENGTH,
   DEFAULT_DEAD_LETTER_MAX_LENGTH,
+  DEFAULT_REPLICA_ACK_TIMEOUT_MS,
 } from './eventbus.constants.js';
 import { EventBusConfigError } from './errors/eventbus-config.error.js';
 import type { EventBusModuleOptions, RetentionOptions } from './interfaces/eventbus-options.interface.js';
 import type { StreamTopology } from './interfaces/stream-topology.interface.js';
+import type { SentinelOptions } from './redis/sentinel.options.js';
 
 /** Options with every default applied and every value checked. */
 export interface EventBusConfig {
@@ -29,6 +31,9 @@ export interface EventBusConfig {
   redis: RedisOptions;
   /** Set when the user handed in a connection: the module neither creates nor closes one. */
   connection?: Redis;
+  sentinel?: SentinelOptions;
+  /** `WAIT min timeoutMs` after each write of the publisher; `min: 0` waits for nothing. */
+  replicaAcks: { min: number; timeoutMs: number };
   service: string;
   consumer: string;
   adminToken?: string;
@@ -86,6 +91,7 @@ export function defaultConsumerName(): string {
 export function resolveEventBusConfig(options: EventBusModuleOptions): EventBusConfig {
   const blockMs = integer('blockMs', options.blockMs, DEFAULT_BLOCK_MS, 1, 60_000);
   const retryBaseMs = integer('retryBaseMs', options.retryBaseMs, DEFAULT_RETRY_BASE_MS, 1, 3_600_000);
+  const commandTimeoutMs = integer('commandTimeoutMs', options.commandTimeoutMs, DEFAULT_COMMAND_TIMEOUT_MS, 1, 60_000);
   const topology = (options.topology ?? []).map((entry) => ({
     stream: entry.stream,
     groups: entry.groups.map((group) => name('topology.groups', group)),
@@ -94,6 +100,18 @@ export function resolveEventBusConfig(options: EventBusModuleOptions): EventBusC
     url: url(options.url),
     redis: options.redis ?? {},
     connection: options.connection,
+    sentinel: options.sentinel && resolveSentinel(options.sentinel),
+    replicaAcks: {
+      min: integer('minReplicaAcks', options.minReplicaAcks, options.sentinel ? 1 : 0, 0, 100),
+      // Below the command timeout, or ioredis would give up on WAIT before Redis answers it.
+      timeoutMs: integer(
+        'replicaAckTimeoutMs',
+        options.replicaAckTimeoutMs,
+        Math.max(1, Math.min(DEFAULT_REPLICA_ACK_TIMEOUT_MS, commandTimeoutMs - 1)),
+        1,
+        Math.max(1, commandTimeoutMs - 1),
+      ),
+    },
     service: name('service', options.service ?? ''),
     consumer: name('consumer', options.consumer ?? defaultConsumerName()),
     adminToken: options.adminToken || undefined,
@@ -105,12 +123,17 @@ export function resolveEventBusConfig(options: EventBusModuleOptions): EventBusC
     deadConsumerIdleMs: integer('deadConsumerIdleMs', options.deadConsumerIdleMs, DEFAULT_DEAD_CONSUMER_IDLE_MS, 1, 604_800_000),
     handlerTimeoutMs: integer('handlerTimeoutMs', options.handlerTimeoutMs, DEFAULT_HANDLER_TIMEOUT_MS, 1, 3_600_000),
     shutdownTimeoutMs: integer('shutdownTimeoutMs', options.shutdownTimeoutMs, DEFAULT_SHUTDOWN_TIMEOUT_MS, 0, 600_000),
-    commandTimeoutMs: integer('commandTimeoutMs', options.commandTimeoutMs, DEFAULT_COMMAND_TIMEOUT_MS, 1, 60_000),
+    commandTimeoutMs,
     retryBaseMs,
     retryMaxMs: integer('retryMaxMs', options.retryMaxMs, DEFAULT_RETRY_MAX_MS, retryBaseMs, 3_600_000),
     lagWindowMs: integer('lagWindowMs', options.lagWindowMs, DEFAULT_LAG_WINDOW_MS, 1_000, 86_400_000),
     retention: resolveRetention(options.retention),
   };
+}
+
+function resolveSentinel(sentinel: SentinelOptions): SentinelOptions {
+  if (sentinel.sentinels.length === 0) throw new EventBusConfigError('sentinel.sentinels', 'expected at least one sentinel');
+  return { ...sentinel, name: name('sentinel.name', sentinel.name) };
 }
 
 function resolveRetention(options: RetentionOptions | false | undefined): EventBusConfig['retention'] {

@@ -11,3 +11,4 @@ export * from './atomic-step-conflict.error.js';
 export * from './unsupported-validation-rule.error.js';
 export * from './invalid-group-position.error.js';
 export * from './group-position-refused.error.js';
+export * from './replicas-behind.error.js';

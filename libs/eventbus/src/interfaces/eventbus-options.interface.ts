@@ -1,5 +1,6 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import type { StreamTopology } from './stream-topology.interface.js';
+import type { SentinelOptions } from '../redis/sentinel.options.js';
 
 export interface EventBusModuleOptions {
   /**
@@ -15,6 +16,20 @@ export interface EventBusModuleOptions {
    * `enableOfflineQueue: false` to keep publishing fail-fast.
    */
   connection?: Redis;
+  /**
+   * Reach Redis through Sentinel and follow its master on failover; `url` then gives only the data
+   * nodes' user, password and TLS (`rediss://`), not their address.
+   */
+  sentinel?: SentinelOptions;
+  /**
+   * Replicas that must have a write (`WAIT`) before `publish` and `runAtomic` resolve, so that what
+   * a caller was told is done survives a failover. Not reached within `replicaAckTimeoutMs`: they
+   * reject with `RedisUnavailableError` (`maybeApplied`: the write may survive).
+   * @default 1 with `sentinel`, else 0
+   */
+  minReplicaAcks?: number;
+  /** How long a write waits for `minReplicaAcks`; below `commandTimeoutMs`. @default 1000 */
+  replicaAckTimeoutMs?: number;
   /**
    * The service this app is; it names the consumer group the app reads through and is stamped
    * as `producer` on what it publishes.

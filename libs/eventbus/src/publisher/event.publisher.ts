@@ -6,6 +6,7 @@ import type { EventBusConfig } from '../eventbus.options.js';
 import { EventBusMetrics } from '../metrics/eventbus.metrics.js';
 import { encodeEnvelope } from '../envelope/envelope.codec.js';
 import { PublishBatcher } from './publish.batcher.js';
+import { ReplicaAcks } from './replica.acks.js';
 import { getDomainEvent } from '../envelope/domain-event.registry.js';
 import { AtomicStepConflictError } from '../errors/atomic-step-conflict.error.js';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
@@ -58,6 +59,8 @@ export class EventPublisher {
   private readonly definitions = new Map<DomainEventClass, DomainEventDefinition>();
   private readonly producer: string;
   private readonly batcher: PublishBatcher;
+  /** Every write is reported done only once `minReplicaAcks` replicas have it. */
+  private readonly replicaAcks: ReplicaAcks;
   /** What `ttlSeconds: 'retention'` means for a dedupe record. */
   private readonly retentionTtlSeconds: number;
 
@@ -69,6 +72,7 @@ export class EventPublisher {
     this.producer = config.service;
     this.retentionTtlSeconds = dedupeRecordTtlSeconds(config.retention);
     this.batcher = new PublishBatcher(redis);
+    this.replicaAcks = new ReplicaAcks(redis, config.replicaAcks.min, config.replicaAcks.timeoutMs);
   }
 
   /**
@@ -100,6 +104,7 @@ export class EventPublisher {
     const fields = this.encode(eventClass, definition, payload, id, correlationId, options?.causedBy?.id);
     try {
       const entryId = await this.batcher.append(definition.stream, fields);
+      await this.replicaAcks.afterWrite();
       this.metrics.published(definition.stream, definition.type);
       return { id, stream: definition.stream, entryId };
     } catch (error) {
@@ -118,6 +123,7 @@ export class EventPublisher {
     const encoded = this.encodeAll(events, cause);
     try {
       await Promise.all(encoded.map((event) => this.batcher.append(event.stream, event.fields)));
+      await this.replicaAcks.afterWrite();
     } catch (error) {
       throw unavailable('publishing caused events', error);
     }
@@ -150,6 +156,8 @@ export class EventPublisher {
       throw unavailable('an atomic step', error);
     }
     if (reply.outcome === 'conflict') throw new AtomicStepConflictError(run.dedupeKey);
+    // A repeat waits too: the first run's write may not have reached the replicas yet.
+    await this.replicaAcks.afterWrite();
     const firstTime = reply.outcome === 'committed';
     if (firstTime) for (const event of events) this.metrics.published(event.stream, event.type);
     return { result: reply.result, firstTime, eventIds: firstTime ? events.map((event) => event.id) : [] };
@@ -204,5 +212,6 @@ export class EventPublisher {
 
 /** A reply error is Redis refusing the command: passed on as it is. Anything else: Redis is away. */
 function unavailable(operation: string, error: unknown): Error {
+  if (error instanceof RedisUnavailableError) return error;
   return isRedisReplyError(error) ? error : new RedisUnavailableError(operation, error);
 }

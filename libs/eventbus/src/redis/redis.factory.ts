@@ -1,6 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { EventBusConfig } from '../eventbus.options.js';
 import { reconnectDelay } from './reconnect.js';
+import { sentinelRedisOptions } from './sentinel.options.js';
 
 /**
  * Fail fast instead of queueing: with no offline queue and a command timeout, a call made while
@@ -40,6 +41,7 @@ export function createReaderConnection(config: EventBusConfig, command: Redis, s
 function connect(config: EventBusConfig, overrides: RedisOptions): Redis {
   const options: RedisOptions = {
     ...config.redis,
+    ...(config.sentinel && sentinelRedisOptions(config.sentinel, config.url)),
     ...overrides,
     lazyConnect: false,
     retryStrategy: reconnectDelay,
