@@ -102,9 +102,10 @@ export class EventPublisher {
       }
     }
     const fields = this.encode(eventClass, definition, payload, id, correlationId, options?.causedBy?.id);
+    const connection = this.replicaAcks.connection;
     try {
       const entryId = await this.batcher.append(definition.stream, fields);
-      await this.replicaAcks.afterWrite();
+      await this.replicaAcks.afterWrite(connection);
       this.metrics.published(definition.stream, definition.type);
       return { id, stream: definition.stream, entryId };
     } catch (error) {
@@ -121,9 +122,10 @@ export class EventPublisher {
   async publishCaused(events: readonly CausedEvent[], cause: EventCause): Promise<void> {
     if (events.length === 0) return;
     const encoded = this.encodeAll(events, cause);
+    const connection = this.replicaAcks.connection;
     try {
       await Promise.all(encoded.map((event) => this.batcher.append(event.stream, event.fields)));
-      await this.replicaAcks.afterWrite();
+      await this.replicaAcks.afterWrite(connection);
     } catch (error) {
       throw unavailable('publishing caused events', error);
     }
@@ -149,6 +151,7 @@ export class EventPublisher {
   async runAtomic(step: AtomicStep, run: AtomicRun): Promise<AtomicResult> {
     const events = run.events && run.events.length > 0 ? this.encodeAll(run.events, run.causedBy) : [];
     const { keys, args } = packAtomicStep(run, events, this.retentionTtlSeconds);
+    const connection = this.replicaAcks.connection;
     let reply;
     try {
       reply = readAtomicReply(await step.script.run(this.redis, keys, args));
@@ -157,7 +160,7 @@ export class EventPublisher {
     }
     if (reply.outcome === 'conflict') throw new AtomicStepConflictError(run.dedupeKey);
     // A repeat waits too: the first run's write may not have reached the replicas yet.
-    await this.replicaAcks.afterWrite();
+    await this.replicaAcks.afterWrite(connection);
     const firstTime = reply.outcome === 'committed';
     if (firstTime) for (const event of events) this.metrics.published(event.stream, event.type);
     return { result: reply.result, firstTime, eventIds: firstTime ? events.map((event) => event.id) : [] };
