@@ -38,7 +38,12 @@ const admin = new Redis(replica.url);
 try {
   await admin.replicaof(master.host, master.port);
   for (let i = 0; i < 200 && !(await admin.info('replication')).includes('master_link_status:up'); i++) await sleep(50);
-  const rates: Record<string, number[]> = { 'burst, no wait': [], 'burst, WAIT 1': [], 'one at a time, no wait': [], 'one at a time, WAIT 1': [] };
+  const rates: Record<string, number[]> = {
+    'burst, no wait': [],
+    'burst, WAIT 1': [],
+    'one at a time, no wait': [],
+    'one at a time, WAIT 1': [],
+  };
   for (let round = 0; round < ROUNDS; round++) {
     rates['burst, no wait'].push(await publishRate(master.url, 0, COUNT, WINDOW));
     rates['burst, WAIT 1'].push(await publishRate(master.url, 1, COUNT, WINDOW));

@@ -9,7 +9,7 @@ import { startApps, stopAllApps, type AppName, type AppProcess } from '../suppor
 import { eventually } from '../support/eventually.js';
 import { getJson, postJson, putJson, request } from '../support/http.js';
 import { runPool } from '../support/pool.js';
-import { scanKeys } from '../support/redis-client.js';
+import { fieldsToRecord, scanKeys } from '../support/redis-client.js';
 import type { RedisServer } from '../support/redis-server.js';
 import { startSentinelSetup, type SentinelSetup } from '../support/redis-sentinel.js';
 import { ORDERS_STREAM, uniqueSku } from '../support/system.js';
@@ -68,7 +68,11 @@ describe('Redis Sentinel failover during a burst', () => {
         }
         if (index >= AFTER) {
           healthy ??= struck!.then(() =>
-            eventually('checkout healthy again', async () => (await getJson(`${apps.checkout.url}/health`)).status === 200, 30_000),
+            eventually(
+              'checkout healthy again',
+              async () => (await getJson(`${apps.checkout.url}/health`)).status === 200,
+              30_000,
+            ),
           );
           await healthy;
         }
@@ -92,7 +96,8 @@ describe('Redis Sentinel failover during a burst', () => {
     for (const name of CONSUMERS) {
       const text = (await request('GET', `${apps[name].url}/metrics`)).text;
       // (Label values hold braces: `stream="events:{orders}"`.)
-      for (const match of text.matchAll(/^eventbus_events_handled_total\{.*outcome="ack".*\} (\d+)$/gm)) total += Number(match[1]);
+      for (const match of text.matchAll(/^eventbus_events_handled_total\{.*outcome="ack".*\} (\d+)$/gm))
+        total += Number(match[1]);
     }
     return total;
   }
@@ -121,7 +126,10 @@ describe('Redis Sentinel failover during a burst', () => {
     // This burst's orders on the new master: the order records and the order.approved entries.
     const announced = new Map<string, number>();
     for (const [, fields] of await client.xrange(ORDERS_STREAM, '-', '+')) {
-      const data = JSON.parse(fields[fields.indexOf('data') + 1]) as { orderId: string; items: { sku: string; quantity: number }[] };
+      const data = JSON.parse(fields[fields.indexOf('data') + 1]) as {
+        orderId: string;
+        items: { sku: string; quantity: number }[];
+      };
       if (data.items[0].sku === sku) announced.set(data.orderId, data.items[0].quantity);
     }
     const recorded = new Set<string>();
@@ -147,7 +155,8 @@ describe('Redis Sentinel failover during a burst', () => {
             `${orderId}: ${JSON.stringify(progress)}; groups: ${JSON.stringify(await groupsOf(client))}; ` +
             `picking order: ${await client.get(`distribution:{shipments}:order:${orderId}`)}; ` +
             `picking.created: ${JSON.stringify((await client.xrange('events:{shipments}', '-', '+')).filter(([, f]) => f.join(' ').includes(orderId)))}`;
-          if (progress?.stock !== 'reserved' || progress.invoice !== 'issued' || progress.distribution !== 'picking') return false;
+          if (progress?.stock !== 'reserved' || progress.invoice !== 'issued' || progress.distribution !== 'picking')
+            return false;
         }
         return true;
       },
@@ -166,7 +175,9 @@ describe('Redis Sentinel failover during a burst', () => {
 
   async function checkInvoicesUnique(client: Redis): Promise<void> {
     const keys = await scanKeys(client, 'invoice:{invoices}:order:*');
-    const numbers = await Promise.all(keys.map(async (key) => (JSON.parse((await client.get(key))!) as { number: string }).number));
+    const numbers = await Promise.all(
+      keys.map(async (key) => (JSON.parse((await client.get(key))!) as { number: string }).number),
+    );
     expect(new Set(numbers).size).toBe(keys.length);
     expect(Number(await client.get('invoice:{invoices}:sequence'))).toBe(keys.length);
     expect((await scanKeys(client, 'distribution:{shipments}:order:*')).length).toBe(keys.length);
@@ -202,7 +213,8 @@ describe('Redis Sentinel failover during a burst', () => {
       const { stored } = await checkNothingLost(sku, answers, client);
       await checkInvoicesUnique(client);
       await eventually('every group drained', () => drained(client), 30_000);
-      const redeliveries = (await acknowledged()) - acknowledgedBefore - ((await entriesToAcknowledge(client)) - toAcknowledgeBefore);
+      const redeliveries =
+        (await acknowledged()) - acknowledgedBefore - ((await entriesToAcknowledge(client)) - toAcknowledgeBefore);
       expect(redeliveries).toBeGreaterThanOrEqual(0);
       const accepted = answers.filter((a) => a.status === 202);
       const firstAfter = accepted.filter((a) => a.startedAt > faultAt).sort((a, b) => a.startedAt - b.startedAt)[0];
@@ -223,9 +235,9 @@ describe('Redis Sentinel failover during a burst', () => {
   async function groupsOf(client: Redis): Promise<Record<string, [number, number]>> {
     const groups: Record<string, [number, number]> = {};
     for (const stream of [ORDERS_STREAM, 'events:{stock}', 'events:{invoices}', 'events:{shipments}']) {
-      for (const group of (await client.xinfo('GROUPS', stream)) as unknown[][]) {
-        const record = Object.fromEntries(Array.from({ length: group.length / 2 }, (_, i) => [group[2 * i], group[2 * i + 1]]));
-        groups[`${stream}/${String(record.name)}`] = [Number(record.pending), Number(record.lag)];
+      for (const group of (await client.xinfo('GROUPS', stream)) as string[][]) {
+        const record = fieldsToRecord(group);
+        groups[`${stream}/${record.name}`] = [Number(record.pending), Number(record.lag)];
       }
     }
     return groups;
@@ -242,7 +254,11 @@ describe('Redis Sentinel failover during a burst', () => {
     await old.restart();
     const client = setup.client(old);
     try {
-      await eventually('the old master rejoins as a replica', async () => ((await client.call('ROLE')) as string[])[0] === 'slave', 30_000);
+      await eventually(
+        'the old master rejoins as a replica',
+        async () => ((await client.call('ROLE')) as string[])[0] === 'slave',
+        30_000,
+      );
     } finally {
       client.disconnect();
     }

@@ -90,7 +90,7 @@ export async function startSentinelSetup(options: SentinelSetupOptions = {}): Pr
     });
   } catch (error) {
     await destroy();
-    throw new Error(`Sentinel setup did not start: ${(error as Error).message}\n${log.tail(30)}`);
+    throw new Error(`Sentinel setup did not start: ${(error as Error).message}\n${log.tail(30)}`, { cause: error });
   }
 
   const byPort = (port: number): RedisServer => {

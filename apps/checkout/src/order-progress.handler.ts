@@ -43,7 +43,12 @@ export class OrderProgressHandler {
 
   private async update(orderId: string, fields: string[]): Promise<void> {
     const key = orderKey(orderId);
-    const { result } = await this.publisher.runAtomic(updateExisting, { dedupeKey: key, guarded: false, keys: [key], args: fields });
+    const { result } = await this.publisher.runAtomic(updateExisting, {
+      dedupeKey: key,
+      guarded: false,
+      keys: [key],
+      args: fields,
+    });
     if (result === '0') this.logger.warn(`Progress for unknown order ${orderId} ignored`);
   }
 }

@@ -4,6 +4,7 @@
 export { EventBusModule } from './eventbus.module.js';
 export type { EventBusModuleOptions, RetentionOptions } from './interfaces/eventbus-options.interface.js';
 export type { StreamTopology } from './interfaces/stream-topology.interface.js';
+export type { SentinelOptions } from './redis/sentinel.options.js';
 export { EVENTBUS_REDIS } from './eventbus.constants.js';
 export { EventBusEnv, EVENTBUS_ENV_VARIABLES, validateEventBusEnv, eventBusOptionsFromEnv } from './config/eventbus.env.js';
 

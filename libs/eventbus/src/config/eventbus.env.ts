@@ -22,7 +22,9 @@ export class EventBusEnv {
   REDIS_SENTINELS?: string;
 
   @ValidateIf((env: EventBusEnv) => env.REDIS_SENTINELS !== undefined || env.REDIS_SENTINEL_MASTER !== undefined)
-  @Matches(/^[A-Za-z0-9._-]{1,100}$/, { message: 'REDIS_SENTINEL_MASTER must be the master name, 1-100 characters of [A-Za-z0-9._-]' })
+  @Matches(/^[A-Za-z0-9._-]{1,100}$/, {
+    message: 'REDIS_SENTINEL_MASTER must be the master name, 1-100 characters of [A-Za-z0-9._-]',
+  })
   REDIS_SENTINEL_MASTER?: string;
 
   @IsOptional()

@@ -13,7 +13,8 @@ export class ReplicasBehindError extends Error {
     cause?: unknown,
   ) {
     // The cause's text stays out of the message: "isn't writeable" there would read as "never sent".
-    const why = acknowledged === undefined ? 'WAIT got no answer (see cause)' : `${acknowledged} acknowledged within ${timeoutMs} ms`;
+    const why =
+      acknowledged === undefined ? 'WAIT got no answer (see cause)' : `${acknowledged} acknowledged within ${timeoutMs} ms`;
     super(`The write is not confirmed on ${required} replica(s): ${why}`, { cause });
   }
 }
