@@ -33,12 +33,13 @@ describe('Redis Sentinel failover during a burst', () => {
   let setup: SentinelSetup;
   let apps: Record<AppName, AppProcess>;
 
-  /** The four apps through the sentinels; `env` adds to what they get. */
-  async function startAll(env: Record<string, string> = {}): Promise<void> {
+  /** The four apps through the sentinels. */
+  async function startAll(): Promise<void> {
     apps = await startApps(['checkout', 'stock', 'invoice', 'distribution'], {
       // Under Sentinel only the URL's credentials and scheme count; its host and port are not used.
       redisUrl: 'redis://127.0.0.1:1',
-      env: { ...setup.env, EVENTBUS_CLAIM_IDLE_MS: '5000', ...env },
+      // Every replica acknowledges each write: whichever the sentinels promote has it (see the README).
+      env: { ...setup.env, EVENTBUS_CLAIM_IDLE_MS: '5000', EVENTBUS_MIN_REPLICA_ACKS: '2' },
       healthTimeoutMs: 30_000,
     });
   }
@@ -116,12 +117,17 @@ describe('Redis Sentinel failover during a burst', () => {
     return total;
   }
 
-  async function checkNothingLost(sku: string, answers: Answer[], client: Redis): Promise<{ stored: string[] }> {
+  async function checkNothingLost(
+    sku: string,
+    answers: Answer[],
+    client: Redis,
+    recovered: boolean,
+  ): Promise<{ stored: string[] }> {
     const accepted = answers.filter((a) => a.status === 202);
     const refused = answers.filter((a) => a.status === 503);
     expect(answers.filter((a) => a.status !== 202 && a.status !== 503)).toEqual([]);
     expect(refused.every((a) => a.outcome === 'unknown' || a.outcome === 'not-applied')).toBe(true);
-    expect(answers.slice(AFTER).filter((a) => a.status !== 202)).toEqual([]);
+    if (recovered) expect(answers.slice(AFTER).filter((a) => a.status !== 202)).toEqual([]);
 
     // This burst's orders on the new master: the order records and the order.approved entries.
     const announced = new Map<string, number>();
@@ -184,7 +190,11 @@ describe('Redis Sentinel failover during a burst', () => {
   }
 
   /** One burst through `fault`, every check, and the report line; resolves the master the fault struck. */
-  async function run(label: string, fault: (old: RedisServer) => Promise<void>, replicaAcks = 1): Promise<RedisServer> {
+  async function run(
+    label: string,
+    fault: (old: RedisServer) => Promise<void>,
+    { failover = true }: { failover?: boolean } = {},
+  ): Promise<RedisServer> {
     const sku = uniqueSku('F');
     expect((await putJson(`${apps.stock.url}/stock/${sku}`, { available: INITIAL })).status).toBe(200);
     const old = await setup.master();
@@ -203,16 +213,18 @@ describe('Redis Sentinel failover during a burst', () => {
     let failedOverAt = 0;
     const { answers, faultAt } = await burst(sku, async () => {
       await fault(old);
-      await setup.awaitNewMaster(old, 30_000, replicaAcks);
+      await setup.awaitMaster({ timeoutMs: 30_000, replicas: 2, notOn: failover ? old : undefined });
       failedOverAt = Date.now();
     });
     const master = await setup.master();
-    expect(master.port).not.toBe(old.port);
+    if (failover) expect(master.port).not.toBe(old.port);
     const client = setup.client(master);
     try {
-      const { stored } = await checkNothingLost(sku, answers, client);
+      const { stored } = await checkNothingLost(sku, answers, client, failover);
       await checkInvoicesUnique(client);
-      await eventually('every group drained', () => drained(client), 30_000);
+      await eventually('every group drained', () => drained(client), 30_000).catch(async (error: Error) => {
+        throw new Error(`groups (pending, lag): ${JSON.stringify(await groupsOf(client))}\n${error.message}`);
+      });
       const redeliveries =
         (await acknowledged()) - acknowledgedBefore - ((await entriesToAcknowledge(client)) - toAcknowledgeBefore);
       expect(redeliveries).toBeGreaterThanOrEqual(0);
@@ -223,7 +235,7 @@ describe('Redis Sentinel failover during a burst', () => {
           `${answers.filter((a) => a.outcome === 'not-applied').length} refused as not applied (503), ` +
           `${answers.filter((a) => a.outcome === 'unknown').length} refused as unknown (503), ` +
           `${stored.length - accepted.length} of those present; ${redeliveries} redeliveries absorbed; ` +
-          `new master named ${failedOverAt - faultAt} ms after the fault, first 202 sent ${firstAfter.startedAt - faultAt} ms after it`,
+          `${failover ? 'new master' : 'master'} ready ${failedOverAt - faultAt} ms after the fault, first 202 sent ${firstAfter.startedAt - faultAt} ms after it`,
       );
     } finally {
       client.disconnect();
@@ -243,34 +255,42 @@ describe('Redis Sentinel failover during a burst', () => {
     return groups;
   }
 
-  /** Every group on the new master has nothing pending and nothing undelivered. */
+  /**
+   * Every group on the new master has nothing pending and was delivered the stream's last entry.
+   * (Not XINFO's `lag`: its entries-read counter can go stale through a restart or a failover.)
+   */
   async function drained(client: Redis): Promise<boolean> {
-    return Object.values(await groupsOf(client)).every(([pending, lag]) => pending === 0 && lag === 0);
+    for (const stream of [ORDERS_STREAM, 'events:{stock}', 'events:{invoices}', 'events:{shipments}']) {
+      const last = (await client.xrevrange(stream, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0';
+      for (const group of (await client.xinfo('GROUPS', stream)) as string[][]) {
+        const record = fieldsToRecord(group);
+        if (Number(record.pending) !== 0 || record['last-delivered-id'] !== last) return false;
+      }
+    }
+    return true;
   }
 
+  // Back (AOF, fsync always) about when the sentinels would judge it down: the apps reconnect to it,
+  // or a failover follows; either way nothing accepted may be lost (whether every later order is
+  // accepted depends on which, so that is not checked here).
+  it('the master restarted: nothing accepted is lost', async () => {
+    await run('master restart', (master) => master.restart(), { failover: false });
+  }, 180_000);
+
+  // The crashed master comes back (AOF) once a replica was promoted, and the sentinels turn it into
+  // a replica of the new one: until then the new master has one replica and writes wait (503).
   it('kill -9 of the master: nothing accepted is lost, lost acknowledgements are absorbed', async () => {
-    const old = await run('kill -9', (master) => master.kill9());
-    // The old master comes back (AOF) and the sentinels turn it into a replica of the new one.
-    await old.restart();
-    const client = setup.client(old);
-    try {
-      await eventually(
-        'the old master rejoins as a replica',
-        async () => ((await client.call('ROLE')) as string[])[0] === 'slave',
-        30_000,
-      );
-    } finally {
-      client.disconnect();
-    }
+    await run('kill -9', async (master) => {
+      await master.kill9();
+      await setup.awaitMaster({ timeoutMs: 30_000, replicas: 1, notOn: master });
+      await master.restart();
+    });
   }, 180_000);
 
   // A live master demoted by the sentinels keeps taking writes until they reconfigure it, and a
-  // replica other than the promoted one acknowledges them meanwhile: one replica's acknowledgement
-  // does not save them (measured: about a second of 202s lost with EVENTBUS_MIN_REPLICA_ACKS=1).
-  // Acknowledged by every replica, a write is on the promoted one too.
-  it('SENTINEL FAILOVER of a live master, every replica acknowledging: nothing accepted is lost', async () => {
-    await stopAllApps();
-    await startAll({ EVENTBUS_MIN_REPLICA_ACKS: '2' });
-    await run('SENTINEL FAILOVER', () => setup.failover(), 2);
+  // replica other than the promoted one acknowledges them meanwhile: with one acknowledgement of two
+  // replicas, about a second of 202s is lost (see the README); with every replica's, nothing.
+  it('SENTINEL FAILOVER of a live master: nothing accepted is lost', async () => {
+    await run('SENTINEL FAILOVER', () => setup.failover());
   }, 180_000);
 });

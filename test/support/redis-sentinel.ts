@@ -21,10 +21,10 @@ export interface SentinelSetup {
   /** The data node the sentinels name as master now. */
   master(): Promise<RedisServer>;
   /**
-   * Waits (bounded) until the sentinels name a master other than `old`, it answers as one, and
-   * `replicas` replicas of it are online (writes can be confirmed again); returns it.
+   * Waits (bounded) until the sentinels name a master (other than `notOn`, if given), it answers as
+   * one, and `replicas` replicas of it are online (writes can be confirmed again); returns it.
    */
-  awaitNewMaster(old: RedisServer, timeoutMs: number, replicas?: number): Promise<RedisServer>;
+  awaitMaster(options: { timeoutMs: number; replicas?: number; notOn?: RedisServer }): Promise<RedisServer>;
   /** Asks a sentinel for a failover now (`SENTINEL FAILOVER`). */
   failover(): Promise<void>;
   /** A plain client to a data node, for the test's own checks (close it). */
@@ -118,11 +118,11 @@ export async function startSentinelSetup(options: SentinelSetupOptions = {}): Pr
       REDIS_SENTINEL_MASTER: SENTINEL_MASTER,
     },
     master: async () => byPort(await masterPort()),
-    async awaitNewMaster(old, timeoutMs, replicas = 1) {
+    async awaitMaster({ timeoutMs, replicas = 1, notOn }) {
       let found: RedisServer | undefined;
-      await until('a new master', timeoutMs, async () => {
+      await until(notOn ? 'a new master' : 'a master', timeoutMs, async () => {
         const port = await masterPort();
-        if (port === old.port) return false;
+        if (port === notOn?.port) return false;
         const info = await withClient(port, (client) => client.info('replication'));
         found = byPort(port);
         return info.includes('role:master') && (info.match(/^slave\d+:.*state=online/gm) ?? []).length >= replicas;
