@@ -1,15 +1,18 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InvoiceIssued, PickingOrderCreated, StockRejected, StockReserved } from '@app/contracts';
-import { EVENTBUS_REDIS, HandleEvent, LuaScript } from '@app/eventbus';
-import type { RedisClient } from '@app/eventbus';
+import { AtomicStep, EventPublisher, HandleEvent } from '@app/eventbus';
 import { OrderKeys } from './order.keys.js';
 
-/** Sets progress fields only on an order that exists, so a stray event cannot create a husk. */
-const updateExisting = new LuaScript(`
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV))
-return 1
-`);
+/**
+ * Sets progress fields only on an order that exists, so a stray event cannot create a husk. A step
+ * (unguarded: setting a state is idempotent) rather than a plain script, so the write is confirmed
+ * on the replicas before the event is acknowledged: under Sentinel, a write left on a master that
+ * fails over while its acknowledgement reaches the new one would be lost for good.
+ */
+const updateExisting = new AtomicStep(`
+if redis.call('EXISTS', keys[1]) == 0 then return '0' end
+redis.call('HSET', keys[1], unpack(args))
+return '1'`);
 
 /** Records what stock, invoice and distribution report back. Setting a state is idempotent. */
 @Injectable()
@@ -17,7 +20,7 @@ export class OrderProgressHandler {
   private readonly logger = new Logger(OrderProgressHandler.name);
 
   constructor(
-    @Inject(EVENTBUS_REDIS) private readonly redis: RedisClient,
+    private readonly publisher: EventPublisher,
     private readonly keys: OrderKeys,
   ) {}
 
@@ -42,7 +45,13 @@ export class OrderProgressHandler {
   }
 
   private async update(orderId: string, fields: string[]): Promise<void> {
-    const updated = await updateExisting.run(this.redis, [this.keys.order(orderId)], fields);
-    if (updated === 0) this.logger.warn(`Progress for unknown order ${orderId} ignored`);
+    const key = this.keys.order(orderId);
+    const { result } = await this.publisher.runAtomic(updateExisting, {
+      dedupeKey: key,
+      guarded: false,
+      keys: [key],
+      args: fields,
+    });
+    if (result === '0') this.logger.warn(`Progress for unknown order ${orderId} ignored`);
   }
 }

@@ -24,6 +24,8 @@ export const DEFAULT_HANDLER_TIMEOUT_MS = 30_000;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 /** Bound on any single non-blocking Redis command, so a publish never hangs a request. */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
+/** How long a write waits for its replica acknowledgements (`WAIT`) before it is reported unknown. */
+export const DEFAULT_REPLICA_ACK_TIMEOUT_MS = 1_000;
 /** First retry delay of a failed entry; doubles per delivery, with full jitter. */
 export const DEFAULT_RETRY_BASE_MS = 500;
 /** Ceiling of the retry delay; below the claim idle time, so a retry is not taken for a crash. */

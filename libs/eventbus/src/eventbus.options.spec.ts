@@ -11,6 +11,17 @@ describe('resolveEventBusConfig', () => {
     expect(a.consumer).not.toBe(b.consumer);
   });
 
+  it('waits for the replicas the app names under Sentinel and for none on one Redis, within the command timeout', () => {
+    const sentinel = { sentinels: [{ host: '127.0.0.1', port: 26379 }], name: 'bus' };
+    expect(resolveEventBusConfig({ service: 's' }).replicaAcks).toEqual({ min: 0, timeoutMs: 1_000 });
+    expect(resolveEventBusConfig({ service: 's', sentinel, minReplicaAcks: 2 }).replicaAcks).toEqual({
+      min: 2,
+      timeoutMs: 1_000,
+    });
+    expect(resolveEventBusConfig({ service: 's', sentinel, minReplicaAcks: 0 }).replicaAcks.min).toBe(0);
+    expect(resolveEventBusConfig({ service: 's', commandTimeoutMs: 300 }).replicaAcks.timeoutMs).toBe(299);
+  });
+
   it.each([
     [{ service: '' }, /"service"/],
     [{ service: 'has space' }, /"service"/],
@@ -22,6 +33,14 @@ describe('resolveEventBusConfig', () => {
     [{ service: 's', cluster: { nodes: [] } }, /"cluster.nodes"/],
     [{ service: 's', cluster: { nodes: ['http://x:1'] } }, /"cluster.nodes".*protocol/],
     [{ service: 's', cluster: { nodes: ['redis://a:1', 'rediss://b:2'] } }, /"cluster.nodes".*same protocol/],
+    [{ service: 's', sentinel: { sentinels: [], name: 'bus' } }, /"sentinel.sentinels"/],
+    [{ service: 's', sentinel: { sentinels: [{ host: 'h', port: 1 }], name: '' } }, /"sentinel.name"/],
+    [{ service: 's', minReplicaAcks: -1 }, /"minReplicaAcks"/],
+    [
+      { service: 's', sentinel: { sentinels: [{ host: 'h', port: 1 }], name: 'bus' } },
+      /"minReplicaAcks".*required with Sentinel/,
+    ],
+    [{ service: 's', commandTimeoutMs: 500, replicaAckTimeoutMs: 500 }, /"replicaAckTimeoutMs".*to 499/],
   ])('refuses %j, naming the option', (options, message) => {
     expect(() => resolveEventBusConfig(options)).toThrow(message);
   });

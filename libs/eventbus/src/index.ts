@@ -4,6 +4,7 @@
 export { EventBusModule } from './eventbus.module.js';
 export type { EventBusClusterOptions, EventBusModuleOptions, RetentionOptions } from './interfaces/eventbus-options.interface.js';
 export type { StreamTopology } from './interfaces/stream-topology.interface.js';
+export type { SentinelOptions } from './redis/sentinel.options.js';
 export { EVENTBUS_REDIS } from './eventbus.constants.js';
 export type { RedisClient } from './redis/redis.client.js';
 export { EventBusEnv, EVENTBUS_ENV_VARIABLES, validateEventBusEnv, eventBusOptionsFromEnv } from './config/eventbus.env.js';

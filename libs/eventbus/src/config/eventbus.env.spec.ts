@@ -41,6 +41,10 @@ describe('validateEventBusEnv', () => {
     ['EVENTBUS_PARTITIONS', '257'],
     ['EVENTBUS_PARTITIONS', 'four'],
     ['EVENTBUS_LEASE_MS', '100'],
+    ['REDIS_SENTINELS', 'host-without-port'],
+    ['REDIS_SENTINEL_PASSWORD', 'two words'],
+    ['EVENTBUS_MIN_REPLICA_ACKS', '-1'],
+    ['EVENTBUS_REPLICA_ACK_TIMEOUT_MS', '0'],
   ])('stops on a bad %s, naming it', (name, value) => {
     expect(() => validateEventBusEnv({ [name]: value })).toThrow(name);
   });
@@ -53,6 +57,35 @@ describe('validateEventBusEnv', () => {
     const options = eventBusOptionsFromEnv(env);
     expect(options.url).toBeUndefined();
     expect(options.cluster).toEqual({ nodes: ['redis://u:p@a:7000', 'rediss://b:7001'] });
+  });
+
+  it('wants the sentinels and the master name together, each named when missing', () => {
+    expect(() => validateEventBusEnv({ REDIS_SENTINELS: '127.0.0.1:26379' })).toThrow('REDIS_SENTINEL_MASTER');
+    expect(() => validateEventBusEnv({ REDIS_SENTINEL_MASTER: 'bus' })).toThrow('REDIS_SENTINELS');
+  });
+
+  it('wants the replica acknowledgements spelt out with Sentinel: no default is safe', () => {
+    expect(() => validateEventBusEnv({ REDIS_SENTINELS: '127.0.0.1:26379', REDIS_SENTINEL_MASTER: 'bus' })).toThrow(
+      'EVENTBUS_MIN_REPLICA_ACKS',
+    );
+  });
+
+  it('turns the Sentinel variables into the sentinel option', () => {
+    const env = validateEventBusEnv({
+      REDIS_SENTINELS: '127.0.0.1:26379,127.0.0.1:26380',
+      REDIS_SENTINEL_MASTER: 'bus',
+      EVENTBUS_MIN_REPLICA_ACKS: '2',
+    });
+    expect(eventBusOptionsFromEnv(env)).toMatchObject({
+      sentinel: {
+        sentinels: [
+          { host: '127.0.0.1', port: 26379 },
+          { host: '127.0.0.1', port: 26380 },
+        ],
+        name: 'bus',
+      },
+      minReplicaAcks: 2,
+    });
   });
 
   it('ignores variables it does not own', () => {

@@ -1,8 +1,9 @@
 import { plainToInstance, Type } from 'class-transformer';
-import { IsInt, IsIP, IsOptional, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsDefined, IsInt, IsIP, IsOptional, Matches, Max, Min, ValidateIf, validateSync } from 'class-validator';
 import { EventBusConfigError } from '../errors/eventbus-config.error.js';
 import { MAX_PARTITIONS } from '../partitions/partition.streams.js';
 import type { EventBusModuleOptions } from '../interfaces/eventbus-options.interface.js';
+import { parseSentinels } from '../redis/sentinel.options.js';
 
 /** Shorter admin tokens are accepted, with a warning at start-up: they are easy to guess. */
 export const ADMIN_TOKEN_RECOMMENDED_LENGTH = 16;
@@ -22,6 +23,38 @@ export class EventBusEnv {
     message: 'REDIS_CLUSTER_NODES must be comma-separated redis:// or rediss:// URLs',
   })
   REDIS_CLUSTER_NODES?: string;
+  /** Sentinel: both or neither; with them, `REDIS_URL` gives only the data nodes' user, password and TLS. */
+  @ValidateIf((env: EventBusEnv) => env.REDIS_SENTINELS !== undefined || env.REDIS_SENTINEL_MASTER !== undefined)
+  @Matches(/^[^,\s]+:\d{1,5}(,[^,\s]+:\d{1,5})*$/, { message: 'REDIS_SENTINELS must be comma-separated host:port pairs' })
+  REDIS_SENTINELS?: string;
+
+  @ValidateIf((env: EventBusEnv) => env.REDIS_SENTINELS !== undefined || env.REDIS_SENTINEL_MASTER !== undefined)
+  @Matches(/^[A-Za-z0-9._-]{1,100}$/, {
+    message: 'REDIS_SENTINEL_MASTER must be the master name, 1-100 characters of [A-Za-z0-9._-]',
+  })
+  REDIS_SENTINEL_MASTER?: string;
+
+  @IsOptional()
+  @Matches(/^\S{1,512}$/, { message: 'REDIS_SENTINEL_PASSWORD must be 1-512 characters without spaces' })
+  REDIS_SENTINEL_PASSWORD?: string;
+
+  /** Replicas that must acknowledge a write (WAIT) before it is reported done: required with Sentinel, else 0. */
+  @ValidateIf((env: EventBusEnv) => env.REDIS_SENTINELS !== undefined || env.EVENTBUS_MIN_REPLICA_ACKS !== undefined)
+  @IsDefined({
+    message: 'EVENTBUS_MIN_REPLICA_ACKS is required with REDIS_SENTINELS: set it to the number of replicas',
+  })
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  EVENTBUS_MIN_REPLICA_ACKS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(60_000)
+  EVENTBUS_REPLICA_ACK_TIMEOUT_MS?: number;
 
   @IsOptional()
   @Type(() => Number)
@@ -136,6 +169,15 @@ export function eventBusOptionsFromEnv(env: EventBusEnv): Partial<EventBusModule
     ...(env.REDIS_CLUSTER_NODES
       ? { cluster: { nodes: env.REDIS_CLUSTER_NODES.split(',').map((node) => node.trim()) } }
       : { url: env.REDIS_URL ?? 'redis://127.0.0.1:6379' }),
+    ...(env.REDIS_SENTINELS && {
+      sentinel: {
+        sentinels: parseSentinels('REDIS_SENTINELS', env.REDIS_SENTINELS),
+        name: env.REDIS_SENTINEL_MASTER ?? '',
+        password: env.REDIS_SENTINEL_PASSWORD,
+      },
+    }),
+    minReplicaAcks: env.EVENTBUS_MIN_REPLICA_ACKS,
+    replicaAckTimeoutMs: env.EVENTBUS_REPLICA_ACK_TIMEOUT_MS,
     consumer: env.EVENTBUS_CONSUMER,
     claimIdleMs: env.EVENTBUS_CLAIM_IDLE_MS,
     maxDeliveries: env.EVENTBUS_MAX_DELIVERIES,
@@ -156,6 +198,11 @@ export function eventBusOptionsFromEnv(env: EventBusEnv): Partial<EventBusModule
 class EventBusEnvKeys implements Record<keyof EventBusEnv, undefined> {
   REDIS_URL = undefined;
   REDIS_CLUSTER_NODES = undefined;
+  REDIS_SENTINELS = undefined;
+  REDIS_SENTINEL_MASTER = undefined;
+  REDIS_SENTINEL_PASSWORD = undefined;
+  EVENTBUS_MIN_REPLICA_ACKS = undefined;
+  EVENTBUS_REPLICA_ACK_TIMEOUT_MS = undefined;
   PORT = undefined;
   HOST = undefined;
   EVENTBUS_CLAIM_IDLE_MS = undefined;

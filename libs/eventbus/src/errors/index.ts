@@ -12,3 +12,4 @@ export * from './unsupported-validation-rule.error.js';
 export * from './invalid-group-position.error.js';
 export * from './group-position-refused.error.js';
 export * from './lease-lost.error.js';
+export * from './replicas-behind.error.js';

@@ -1,6 +1,7 @@
 import type { ClusterOptions, RedisOptions } from 'ioredis';
 import type { RedisClient } from '../redis/redis.client.js';
 import type { StreamTopology } from './stream-topology.interface.js';
+import type { SentinelOptions } from '../redis/sentinel.options.js';
 
 export interface EventBusModuleOptions {
   /**
@@ -21,6 +22,21 @@ export interface EventBusModuleOptions {
    * `enableOfflineQueue: false` to keep publishing fail-fast.
    */
   connection?: RedisClient;
+  /**
+   * Reach Redis through Sentinel and follow its master on failover; `url` then gives only the data
+   * nodes' user, password and TLS (`rediss://`), not their address.
+   */
+  sentinel?: SentinelOptions;
+  /**
+   * Replicas that must have a write (`WAIT`) before `publish` and `runAtomic` resolve, so that what
+   * a caller was told is done survives a failover. Not reached within `replicaAckTimeoutMs`: they
+   * reject with `RedisUnavailableError` (`maybeApplied`: the write may survive).
+   * Required with `sentinel` (set it to the number of replicas: fewer lets a failover lose a write
+   * reported done, measured); 0 without.
+   */
+  minReplicaAcks?: number;
+  /** How long a write waits for `minReplicaAcks`; below `commandTimeoutMs`. @default 1000 */
+  replicaAckTimeoutMs?: number;
   /**
    * The service this app is; it names the consumer group the app reads through and is stamped
    * as `producer` on what it publishes.

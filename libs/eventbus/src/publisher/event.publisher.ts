@@ -8,6 +8,7 @@ import { StreamTopologyRegistry } from '../redis/stream-topology.registry.js';
 import { LeaseLostError } from '../errors/lease-lost.error.js';
 import { encodeEnvelope } from '../envelope/envelope.codec.js';
 import { PublishBatcher } from './publish.batcher.js';
+import { ReplicaAcks } from './replica.acks.js';
 import { getDomainEvent } from '../envelope/domain-event.registry.js';
 import { AtomicStepConflictError } from '../errors/atomic-step-conflict.error.js';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
@@ -60,6 +61,8 @@ export class EventPublisher {
   private readonly definitions = new Map<DomainEventClass, DomainEventDefinition>();
   private readonly producer: string;
   private readonly batcher: PublishBatcher;
+  /** Every write is reported done only once `minReplicaAcks` replicas have it. */
+  private readonly replicaAcks: ReplicaAcks;
   /** What `ttlSeconds: 'retention'` means for a dedupe record. */
   private readonly retentionTtlSeconds: number;
 
@@ -72,6 +75,7 @@ export class EventPublisher {
     this.producer = config.service;
     this.retentionTtlSeconds = dedupeRecordTtlSeconds(config.retention);
     this.batcher = new PublishBatcher(redis);
+    this.replicaAcks = new ReplicaAcks(redis, config.replicaAcks.min, config.replicaAcks.timeoutMs);
   }
 
   /**
@@ -101,8 +105,10 @@ export class EventPublisher {
       }
     }
     const { stream, fields } = this.encode(eventClass, definition, payload, id, correlationId, options?.causedBy?.id);
+    const connection = this.replicaAcks.connection;
     try {
       const entryId = await this.batcher.append(stream, fields);
+      await this.replicaAcks.afterWrite(connection);
       this.metrics.published(stream, definition.type);
       return { id, stream, entryId };
     } catch (error) {
@@ -119,8 +125,10 @@ export class EventPublisher {
   async publishCaused(events: readonly CausedEvent[], cause: EventCause): Promise<void> {
     if (events.length === 0) return;
     const encoded = this.encodeAll(events, cause);
+    const connection = this.replicaAcks.connection;
     try {
       await Promise.all(encoded.map((event) => this.batcher.append(event.stream, event.fields)));
+      await this.replicaAcks.afterWrite(connection);
     } catch (error) {
       throw unavailable('publishing caused events', error);
     }
@@ -151,6 +159,7 @@ export class EventPublisher {
         ? { stream: cause.stream, group: cause.group, token: cause.leaseToken }
         : undefined;
     const { keys, args } = packAtomicStep(run, events, this.retentionTtlSeconds, fence);
+    const connection = this.replicaAcks.connection;
     let reply;
     try {
       reply = readAtomicReply(await step.script.run(this.redis, keys, args));
@@ -163,6 +172,8 @@ export class EventPublisher {
       const { stream, group, token } = fence ?? { stream: '', group: '', token: 0 };
       throw new LeaseLostError(stream, group, token);
     }
+    // A repeat waits too: the first run's write may not have reached the replicas yet.
+    await this.replicaAcks.afterWrite(connection);
     const firstTime = reply.outcome === 'committed';
     if (firstTime) for (const event of events) this.metrics.published(event.stream, event.type);
     return { result: reply.result, firstTime, eventIds: firstTime ? events.map((event) => event.id) : [] };
@@ -240,5 +251,6 @@ export class EventPublisher {
 
 /** A reply error is Redis refusing the command: passed on as it is. Anything else: RedisClient is away. */
 function unavailable(operation: string, error: unknown): Error {
+  if (error instanceof RedisUnavailableError) return error;
   return isRedisReplyError(error) ? error : new RedisUnavailableError(operation, error);
 }

@@ -1,6 +1,7 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { EventBusConfig, ResolvedCluster } from '../eventbus.options.js';
 import { reconnectDelay } from './reconnect.js';
+import { sentinelRedisOptions } from './sentinel.options.js';
 import type { RedisClient } from './redis.client.js';
 
 /** What a connection wants of its node connections and, on a cluster, of the cluster client. */
@@ -82,7 +83,13 @@ function clusterOptions(profile: ConnectionProfile): ClusterOptions {
 function connect(config: EventBusConfig, profile: ConnectionProfile): RedisClient {
   const overrides = nodeOptions(config, profile);
   if (config.cluster) return connectCluster(config.cluster, config.redis, overrides, profile);
-  const options: RedisOptions = { ...config.redis, ...overrides, lazyConnect: false, retryStrategy: reconnectDelay };
+  const options: RedisOptions = {
+    ...config.redis,
+    ...(config.sentinel && sentinelRedisOptions(config.sentinel, config.url)),
+    ...overrides,
+    lazyConnect: false,
+    retryStrategy: reconnectDelay,
+  };
   return config.url ? new Redis(config.url, options) : new Redis(options);
 }
 
