@@ -1,5 +1,5 @@
 // Rebalancing on a real 3-master Redis Cluster: three instances each of stock, invoice and
-// distribution share the 4 partitions of `events:{orders}`; while a burst of orders runs (three
+// distribution share the 4 partitions of `events:{orders}`; while orders flow without a pause (three
 // events per order), a fourth instance of each service joins, then one of the first three leaves
 // (SIGTERM). Each time the split becomes even again, and every effect is applied once, with each
 // order's events handled in publication order by each service.
@@ -20,13 +20,15 @@ import {
   splitOf,
   splitShape,
 } from '../support/partition-order.js';
-import { runPool } from '../support/pool.js';
 import { useRedisCluster } from '../support/redis-cluster.js';
 import { ORDERS_STREAM, SHIPMENTS_STREAM, uniqueSku } from '../support/system.js';
 
 const T = 300_000;
 const PARTITIONS = 4;
 const ORDERS = 150;
+const MAX_ORDERS = 400;
+/** Orders placed after the leave. */
+const TAIL = 20;
 const INITIAL = 1_000_000;
 const GROUPS = ['stock', 'invoice', 'distribution'] as const;
 type Group = (typeof GROUPS)[number];
@@ -75,7 +77,7 @@ describe('partitions on a Redis Cluster: instances join and leave mid-burst', ()
       for (const sku of skus) expect((await putJson(`${stockAt.url}/stock/${sku}`, { available: INITIAL })).status).toBe(200);
 
       const eventsOf = new Map<string, string[]>();
-      const quantities = Array.from({ length: ORDERS }, (_, i) => [1 + (i % 3), 1 + (i % 2)] as const);
+      const amounts: (readonly [number, number])[] = [];
       const place = async ([a, b]: readonly [number, number], index: number) => {
         const body: CheckoutBody = {
           customerId: `c-${index}`,
@@ -89,44 +91,79 @@ describe('partitions on a Redis Cluster: instances join and leave mid-burst', ()
         const { orderId, eventId } = response.body;
         eventsOf.set(orderId, [eventId, ...(await appendRepeats(redis.cluster.client, ordersPartitions, orderId, body))]);
       };
-      const third = ORDERS / 3;
-      const burst = (from: number) => runPool(quantities.slice(from, from + third), 4, (item, i) => place(item, from + i));
+      /** Entries of the orders partitions the group has not acknowledged yet. */
+      const backlog = async (group: Group) => {
+        let waiting = 0;
+        for (const stream of ordersPartitions) {
+          const rows = (await redis.cluster.client.xinfo('GROUPS', stream)) as unknown[][];
+          const row = rows.find((fields) => fields[1] === group)!;
+          const info = Object.fromEntries(Array.from({ length: row.length / 2 }, (_, i) => [String(row[2 * i]), row[2 * i + 1]]));
+          waiting += Number(info.lag) + Number(info.pending);
+        }
+        return waiting;
+      };
+      const moved = async (group: Group, what: string, count: number) => {
+        const counts = await evenSplit(group, count);
+        report
+          .get(group)!
+          .push(`after the ${what} (${eventsOf.size} orders placed, ${await backlog(group)} entries waiting) ${show(counts)}`);
+        return counts;
+      };
 
-      // A third of the burst, then the next third while a fourth instance of each service joins,
-      // then the last third while the first instance of each service leaves.
-      await burst(0);
-      const join = async (group: Group) => {
-        await start(group, `${group}-4`);
-        const counts = await evenSplit(group, 4);
-        report.get(group)!.push(`after the join (${eventsOf.size} orders placed) ${show(counts)}`);
+      // Orders flow without a pause from 4 workers until the join and the leave are both done,
+      // and TAIL more after (at least ORDERS in all, at most MAX_ORDERS): a third into the burst a
+      // fourth instance of each service joins; once the split is even over four, the first
+      // instance of each service leaves (SIGTERM).
+      let target = MAX_ORDERS;
+      let next = 0;
+      const worker = async () => {
+        while (next < target) {
+          const index = next++;
+          amounts[index] = [1 + (index % 3), 1 + (index % 2)];
+          await place(amounts[index], index);
+        }
       };
-      await Promise.all([burst(third), ...GROUPS.map(join)]);
-      const leave = async (group: Group) => {
-        expect(await instances.get(group)!.get(`${group}-1`)!.stop()).toBe(0);
-        const counts = await evenSplit(group, 3);
-        expect(counts.has(`${group}-1`)).toBe(false);
-        report.get(group)!.push(`after the leave (${eventsOf.size} orders placed) ${show(counts)}`);
+      const control = async () => {
+        try {
+          await eventually('a third of the burst placed', () => eventsOf.size >= ORDERS / 3, 60_000);
+          await Promise.all(
+            GROUPS.map(async (group) => {
+              await start(group, `${group}-4`);
+              await moved(group, 'join', 4);
+            }),
+          );
+          await Promise.all(
+            GROUPS.map(async (group) => {
+              expect(await instances.get(group)!.get(`${group}-1`)!.stop()).toBe(0);
+              expect((await moved(group, 'leave', 3)).has(`${group}-1`)).toBe(false);
+            }),
+          );
+        } finally {
+          target = Math.min(target, Math.max(ORDERS, next + TAIL));
+        }
       };
-      await Promise.all([burst(2 * third), ...GROUPS.map(leave)]);
-      expect(eventsOf.size).toBe(ORDERS);
+      await Promise.all([...Array.from({ length: 4 }, worker), control()]);
+      const total = eventsOf.size;
+      expect(total).toBe(amounts.length);
+      expect(total).toBeGreaterThanOrEqual(ORDERS);
 
       await eventually(
         'every group drained on every partition',
         async () =>
           (await drained(redis.cluster.client, ordersPartitions)) &&
-          (await scanCluster(redis.cluster, 'distribution:*:order:*')).length === ORDERS,
+          (await scanCluster(redis.cluster, 'distribution:*:order:*')).length === total,
         120_000,
       );
 
       // Exactly once: stock levels exact, one invoice number and one picking order per order.
       const level = async (sku: string) => (await getJson<StockLevel>(`${stockAt.url}/stock/${sku}`)).body.available;
-      expect(await level(skus[0])).toBe(INITIAL - quantities.reduce((sum, [a]) => sum + a, 0));
-      expect(await level(skus[1])).toBe(INITIAL - quantities.reduce((sum, [, b]) => sum + b, 0));
-      expect(await scanCluster(redis.cluster, 'stock:{stock}:order:*')).toHaveLength(ORDERS);
-      expect(Number(await redis.cluster.client.get('invoice:{invoices}:sequence'))).toBe(ORDERS);
-      expect(await scanCluster(redis.cluster, 'invoice:{invoices}:order:*')).toHaveLength(ORDERS);
+      expect(await level(skus[0])).toBe(INITIAL - amounts.reduce((sum, [a]) => sum + a, 0));
+      expect(await level(skus[1])).toBe(INITIAL - amounts.reduce((sum, [, b]) => sum + b, 0));
+      expect(await scanCluster(redis.cluster, 'stock:{stock}:order:*')).toHaveLength(total);
+      expect(Number(await redis.cluster.client.get('invoice:{invoices}:sequence'))).toBe(total);
+      expect(await scanCluster(redis.cluster, 'invoice:{invoices}:order:*')).toHaveLength(total);
       const picked = await Promise.all(shipmentsPartitions.map((stream) => redis.cluster.client.xlen(stream)));
-      expect(picked.reduce((x, y) => x + y, 0)).toBe(ORDERS);
+      expect(picked.reduce((x, y) => x + y, 0)).toBe(total);
 
       // Order per key (no instance was killed: every handling is on record), and the report.
       const lines: string[] = [];
@@ -142,7 +179,7 @@ describe('partitions on a Redis Cluster: instances join and leave mid-burst', ()
           errors: [],
         });
       console.log(
-        `cluster partitions rebalance test, ${ORDERS} orders × 3 events, ${PARTITIONS} partitions:\n${lines.join('\n')}`,
+        `cluster partitions rebalance test, ${total} orders × 3 events, ${PARTITIONS} partitions:\n${lines.join('\n')}`,
       );
     },
     T,
