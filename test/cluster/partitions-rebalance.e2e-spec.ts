@@ -19,6 +19,7 @@ import {
   scanCluster,
   splitOf,
   splitShape,
+  unacknowledged,
 } from '../support/partition-order.js';
 import { useRedisCluster } from '../support/redis-cluster.js';
 import { ORDERS_STREAM, SHIPMENTS_STREAM, uniqueSku } from '../support/system.js';
@@ -91,22 +92,13 @@ describe('partitions on a Redis Cluster: instances join and leave mid-burst', ()
         const { orderId, eventId } = response.body;
         eventsOf.set(orderId, [eventId, ...(await appendRepeats(redis.cluster.client, ordersPartitions, orderId, body))]);
       };
-      /** Entries of the orders partitions the group has not acknowledged yet. */
-      const backlog = async (group: Group) => {
-        let waiting = 0;
-        for (const stream of ordersPartitions) {
-          const rows = (await redis.cluster.client.xinfo('GROUPS', stream)) as unknown[][];
-          const row = rows.find((fields) => fields[1] === group)!;
-          const info = Object.fromEntries(Array.from({ length: row.length / 2 }, (_, i) => [String(row[2 * i]), row[2 * i + 1]]));
-          waiting += Number(info.lag) + Number(info.pending);
-        }
-        return waiting;
-      };
       const moved = async (group: Group, what: string, count: number) => {
         const counts = await evenSplit(group, count);
         report
           .get(group)!
-          .push(`after the ${what} (${eventsOf.size} orders placed, ${await backlog(group)} entries waiting) ${show(counts)}`);
+          .push(
+            `after the ${what} (${eventsOf.size} orders placed, ${await unacknowledged(redis.cluster.client, ordersPartitions, group)} entries waiting) ${show(counts)}`,
+          );
         return counts;
       };
 

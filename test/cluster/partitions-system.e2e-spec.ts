@@ -19,6 +19,7 @@ import {
   scanCluster,
   splitOf,
   splitShape,
+  unacknowledged,
 } from '../support/partition-order.js';
 import { runPool } from '../support/pool.js';
 import { useRedisCluster } from '../support/redis-cluster.js';
@@ -115,9 +116,15 @@ describe('partitions on a Redis Cluster: three instances per service', () => {
         victims.set(group, (await leaseHolders(redis.cluster.client, ordersPartitions, group))[0]!);
 
       const eventsOf = new Map<string, string[]>();
+      const waitingAtKill = new Map<Group, number>();
       const quantities = Array.from({ length: ORDERS }, (_, i) => [1 + (i % 3), 1 + (i % 2)] as const);
       await runPool(quantities, 8, async ([a, b], index) => {
-        if (index === ORDERS / 3) for (const [group, name] of victims) await instances.get(group)!.get(name)!.kill9();
+        if (index === ORDERS / 3) {
+          for (const [group, name] of victims) {
+            await instances.get(group)!.get(name)!.kill9();
+            waitingAtKill.set(group, await unacknowledged(redis.cluster.client, ordersPartitions, group));
+          }
+        }
         const body: CheckoutBody = {
           customerId: `c-${index}`,
           items: [
@@ -170,7 +177,8 @@ describe('partitions on a Redis Cluster: three instances per service', () => {
                   `${name}${name === victims.get(group) ? ' (killed)' : ''} ${split.get(group)!.get(name) ?? 0}→${after.get(name) ?? 0} partitions, ${count} handled`,
               )
               .join('; ') +
-            `; ${unlogged} orders with a handling lost from a killed instance's log`,
+            `; ${unlogged} orders with a handling lost from a killed instance's log` +
+            (waitingAtKill.has(group) ? `; ${waitingAtKill.get(group)} entries unacknowledged at the kill` : ''),
         );
       }
       for (const app of allApps())

@@ -67,16 +67,29 @@ export function evenShape(partitions: number, instances: number): string {
     .join();
 }
 
+/** `XINFO GROUPS` of `stream`, one record per group. */
+async function groupsOf(client: Cluster, stream: string): Promise<Record<string, unknown>[]> {
+  const rows = (await client.xinfo('GROUPS', stream)) as unknown[][];
+  return rows.map((row) =>
+    Object.fromEntries(Array.from({ length: row.length / 2 }, (_, i) => [String(row[2 * i]), row[2 * i + 1]])),
+  );
+}
+
 /** True when every group of every stream has nothing undelivered and nothing unacknowledged. */
 export async function drained(client: Cluster, streams: readonly string[]): Promise<boolean> {
-  for (const stream of streams) {
-    const groups = (await client.xinfo('GROUPS', stream)) as unknown[][];
-    for (const row of groups) {
-      const info = Object.fromEntries(Array.from({ length: row.length / 2 }, (_, i) => [String(row[2 * i]), row[2 * i + 1]]));
-      if (info.lag !== 0 || info.pending !== 0) return false;
-    }
-  }
+  for (const stream of streams)
+    if ((await groupsOf(client, stream)).some((info) => info.lag !== 0 || info.pending !== 0)) return false;
   return true;
+}
+
+/** Entries of `streams` that `group` has not acknowledged yet (undelivered + pending). */
+export async function unacknowledged(client: Cluster, streams: readonly string[], group: string): Promise<number> {
+  let waiting = 0;
+  for (const stream of streams) {
+    const info = (await groupsOf(client, stream)).find((fields) => fields.name === group);
+    waiting += Number(info?.lag ?? 0) + Number(info?.pending ?? 0);
+  }
+  return waiting;
 }
 
 /**
