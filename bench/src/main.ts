@@ -16,6 +16,7 @@ import {
   type LatencySummary,
 } from './latency.js';
 import { runMicro } from './micro.js';
+import { runPartitions } from './partitions.js';
 import { Profiler } from './profiler.js';
 import { publishVariants } from './publish.js';
 import { startRedis, type RedisServer } from './redis-server.js';
@@ -88,6 +89,7 @@ const LATENCY: { id: string; label: string; run: LatencyRun }[] = [
 async function runLatency(config: BenchConfig, base: Omit<RunContext, 'profiler'>): Promise<LatencySummary[]> {
   const variants = LATENCY.filter((v) => selected(config, v.id));
   const summaries: LatencySummary[] = [];
+  if (variants.length === 0) return summaries;
   for (const rate of config.rates) {
     const reps = new Map<string, LatencyResult[]>(variants.map((v) => [v.id, []]));
     const errors = new Map<string, string>();
@@ -171,6 +173,7 @@ async function main(): Promise<number> {
     }
 
     if (config.only.includes('soak')) await runSoak(base); // opt-in only, and prints its own report
+    if (config.only.includes('partitions')) await runPartitions(base); // opt-in only: its own cluster and report
 
     const micro = selected(config, 'micro') ? await runMicro(Math.min(config.count, 200_000)) : [];
 

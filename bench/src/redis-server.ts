@@ -13,7 +13,7 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -43,13 +43,27 @@ function ping(host: string, port: number): Promise<boolean> {
  * Starts a private redis-server on a free loopback port (no persistence) as a child process, so
  * it is stopped by its own PID; an exit hook kills it should the benchmark die on the way.
  */
-export async function startRedis(binary: string): Promise<RedisServer> {
+export async function startRedis(binary: string, extraArgs: readonly string[] = []): Promise<RedisServer> {
   const host = '127.0.0.1';
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'bench-redis-'));
   const child = spawn(
     binary,
-    ['--port', String(port), '--bind', host, '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      host,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      '--protected-mode',
+      'yes',
+      ...extraArgs,
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
