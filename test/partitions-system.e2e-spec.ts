@@ -9,6 +9,7 @@ import { partitionOf, partitionStreams } from '../libs/eventbus/src/partitions/p
 import type { CheckoutAccepted } from './support/api.js';
 import { startApp, type AppProcess } from './support/app-process.js';
 import { eventually } from './support/eventually.js';
+import type { LagReport } from '@app/eventbus';
 import { getJson, postJson, putJson } from './support/http.js';
 import { runPool } from './support/pool.js';
 import { pendingCount, scanKeys } from './support/redis-client.js';
@@ -171,6 +172,17 @@ describe('partitions: three instances per service, kill -9 mid-burst', () => {
         },
         120_000,
       );
+
+      // The lag view sums the topic's partitions for each group: all drained, every partition listed.
+      const lagView = await getJson<LagReport>(`${checkout.url}/streams/lag`);
+      const ordersTopic = lagView.body.topics.find((topic) => topic.topic === 'events:{orders}');
+      expect(ordersTopic?.partitions).toEqual(ordersPartitions);
+      expect(ordersTopic?.length).toBe(
+        lagView.body.streams.filter((s) => ordersPartitions.includes(s.stream)).reduce((n, s) => n + s.length, 0),
+      );
+      for (const group of ['stock', 'invoice', 'distribution']) {
+        expect(ordersTopic?.groups.find((g) => g.group === group)).toMatchObject({ lag: 0, pending: 0 });
+      }
 
       // Exactly once: stock levels exact, one invoice number and one picking order per order.
       const expectedA = INITIAL - quantities.reduce((sum, [a]) => sum + a, 0);

@@ -28,7 +28,16 @@ export { ConsumerRegistry, type ConsumerStatus } from './runtime/consumer.regist
 export { EventBusHealthIndicator } from './health/eventbus.health.js';
 export { EventBusHealthModule } from './health/eventbus-health.module.js';
 export { StreamLagService } from './lag/stream-lag.service.js';
-export type { ConsumerLag, GroupLag, GroupStatus, LagReport, OldestPending, StreamLag } from './lag/stream-lag.interface.js';
+export type {
+  ConsumerLag,
+  GroupLag,
+  GroupStatus,
+  LagReport,
+  OldestPending,
+  StreamLag,
+  TopicGroupLag,
+  TopicLag,
+} from './lag/stream-lag.interface.js';
 export { EventBusMetrics } from './metrics/eventbus.metrics.js';
 export { DeadLetterService } from './dead-letter/dead-letter.service.js';
 export type { DeadLetter } from './dead-letter/dead-letter.interface.js';

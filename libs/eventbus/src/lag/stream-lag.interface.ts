@@ -62,6 +62,32 @@ export interface StreamLag {
   groups: GroupLag[];
 }
 
+/** A group's counts summed over the partition streams of its topic. */
+export interface TopicGroupLag {
+  group: string;
+  lag: number;
+  pending: number;
+  deadLetters: number;
+  lost: number;
+  rateOut: number;
+  /** The oldest unacknowledged entry's age over every partition. */
+  timeLagMs: number;
+  /** The worst status among the partitions (STOP, then STALL, then WARN). */
+  status: GroupStatus;
+}
+
+/** A partitioned topic's sums, next to its partition streams listed under `streams`. */
+export interface TopicLag {
+  topic: string;
+  /** The partition streams, in partition order. */
+  partitions: string[];
+  length: number;
+  rateIn: number;
+  groups: TopicGroupLag[];
+}
+
 export interface LagReport {
   streams: StreamLag[];
+  /** One entry per partitioned topic (a topic of one partition is its stream, listed under `streams`). */
+  topics: TopicLag[];
 }

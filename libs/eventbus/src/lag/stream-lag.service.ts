@@ -11,6 +11,7 @@ import { LagHistory } from './lag.history.js';
 import { drainSeconds, groupStatus, isLive, type LivenessRules } from './lag.status.js';
 import { compareIds, idTime } from './stream-id.js';
 import type { ConsumerLag, GroupLag, LagReport, OldestPending, StreamLag } from './stream-lag.interface.js';
+import { topicLag } from './topic-lag.js';
 import { readSnapshot, type GroupCounters, type StreamSnapshot } from './stream.snapshot.js';
 import { asCount } from './xinfo.count.js';
 
@@ -40,7 +41,10 @@ export class StreamLagService {
     const snapshots = await this.sample();
     const now = Date.now();
     const streams = await Promise.all(snapshots.map((snapshot) => this.stream(snapshot, now)));
-    return { streams };
+    return {
+      streams,
+      topics: this.topology.partitionedTopics().map(([topic, partitions]) => topicLag(topic, partitions, streams)),
+    };
   }
 
   /** Reads every stream's counters (one round of commands) and records them as a sample. */

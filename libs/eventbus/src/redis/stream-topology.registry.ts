@@ -49,6 +49,11 @@ export class StreamTopologyRegistry {
     return streams.length === 1 ? streams[0] : streams[partitionOf(key, streams.length)];
   }
 
+  /** Every declared topic split into more than one partition stream, with those streams. */
+  partitionedTopics(): [topic: string, streams: string[]][] {
+    return [...this.partitions].filter(([, streams]) => streams.length > 1);
+  }
+
   /** The partition count of every declared topic, for the agreement check. */
   partitionCounts(): [topic: string, partitions: number][] {
     return [...this.partitions].map(([topic, streams]) => [topic, streams.length]);
