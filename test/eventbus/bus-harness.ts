@@ -10,6 +10,7 @@ import {
   HandleEvent,
   type EventBusModuleOptions,
   type EventContext,
+  type HandlerResult,
 } from '@app/eventbus';
 
 export const PING_STREAM = 'conformance:{pings}';
@@ -30,8 +31,11 @@ export interface Delivery {
   consumer: string;
 }
 
-/** What a test's handler does with each delivery before it is recorded; throw to fail it. */
-export type Behaviour = (event: PingSent, context: EventContext, attempt: number) => Promise<void> | void;
+/**
+ * What a test's handler does with each delivery before it is recorded; throw to fail it, return
+ * `emit(...)` for the events it causes.
+ */
+export type Behaviour = (event: PingSent, context: EventContext, attempt: number) => Promise<HandlerResult> | HandlerResult;
 
 const BEHAVIOUR = Symbol('BEHAVIOUR');
 const RECORD = Symbol('RECORD');
@@ -46,11 +50,12 @@ class PingHandler {
   ) {}
 
   @HandleEvent(PingSent)
-  async onPing(event: PingSent, context: EventContext): Promise<void> {
+  async onPing(event: PingSent, context: EventContext): Promise<HandlerResult> {
     const attempt = (this.attempts.get(context.id) ?? 0) + 1;
     this.attempts.set(context.id, attempt);
-    await this.behaviour(event, context, attempt);
+    const caused = await this.behaviour(event, context, attempt);
     this.record(event, context);
+    return caused;
   }
 }
 

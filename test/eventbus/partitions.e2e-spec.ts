@@ -1,4 +1,5 @@
-import { AtomicStep, LeaseLostError, type EventContext, type StreamTopology } from '@app/eventbus';
+import { AtomicStep, DomainEvent, emit, LeaseLostError, type EventContext, type StreamTopology } from '@app/eventbus';
+import { IsInt, IsString, Min } from 'class-validator';
 import { leaseKey, leaseTokenKey } from '../../libs/eventbus/src/leases/lease.keys.js';
 import { partitionStreams } from '../../libs/eventbus/src/partitions/partition.streams.js';
 import { pendingCount } from '../support/redis-client.js';
@@ -178,4 +179,41 @@ describe('partitions under leases', () => {
     expect(stale.consumers.heldStreams()).not.toContain(withStep.stream);
     expect(stale.consumers.heldStreams()).not.toContain(plain.stream);
   });
+
+  it('refuses the events a stale holder returns, appending none of them', async () => {
+    const TARGET = 'conformance:{echoes}';
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const deliveries: Delivery[] = [];
+    // Echoes go to a stream of their own, unpartitioned, in its own slot ({echoes}).
+    const behaviour = async (event: PingSent) => {
+      await gate;
+      return emit(EchoSent, { name: event.name, seq: event.seq });
+    };
+    const stale = await member('echoing', deliveries, { leaseMs: 3_000, handlerTimeoutMs: 20_000 }, behaviour);
+    await heldBy([stale], [4]);
+    const { publisher } = await producer();
+    const ping = await publisher.publish(PingSent, { name: 'echo-me', seq: 0 });
+    await waitFor(async () => (await pendingIn('echoing')) === 1, { description: 'delivered' });
+
+    // A successor of that partition has written to {echoes}: its token is the highest seen there.
+    const token = await redis.client.incr(leaseTokenKey(ping.stream, 'echoing'));
+    await redis.client.set(leaseKey(ping.stream, 'echoing'), `successor ${token}`, 'PX', 60_000);
+    await redis.client.set(`eventbus:{echoes}:fence:${ping.stream}:echoing`, token);
+    openGate();
+    await sleep(1_500);
+    expect(await redis.client.xlen(TARGET)).toBe(0);
+    expect(await pendingIn('echoing')).toBe(1);
+    expect(await redis.client.xlen(`${ping.stream}:dlq:echoing`)).toBe(0);
+  });
 });
+
+@DomainEvent({ type: 'echo.sent', stream: 'conformance:{echoes}', version: 1 })
+class EchoSent {
+  @IsString()
+  name!: string;
+
+  @IsInt()
+  @Min(0)
+  seq!: number;
+}

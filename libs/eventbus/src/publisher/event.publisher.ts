@@ -7,6 +7,7 @@ import { EventBusMetrics } from '../metrics/eventbus.metrics.js';
 import { StreamTopologyRegistry } from '../redis/stream-topology.registry.js';
 import { LeaseLostError } from '../errors/lease-lost.error.js';
 import { encodeEnvelope } from '../envelope/envelope.codec.js';
+import { appendFenced } from './fenced-append.script.js';
 import { PublishBatcher } from './publish.batcher.js';
 import { ReplicaAcks } from './replica.acks.js';
 import { getDomainEvent } from '../envelope/domain-event.registry.js';
@@ -24,6 +25,7 @@ import {
   type AtomicRun,
   type AtomicStep,
   type EncodedEvent,
+  type StepFence,
 } from './atomic-step.js';
 import type { CausedEvent } from './caused-event.js';
 import { causedEventId, type EventCause } from './caused-event-id.js';
@@ -125,13 +127,22 @@ export class EventPublisher {
   async publishCaused(events: readonly CausedEvent[], cause: EventCause): Promise<void> {
     if (events.length === 0) return;
     const encoded = this.encodeAll(events, cause);
+    const fence = fenceOf(cause);
     const connection = this.replicaAcks.connection;
+    let appended: (string | null)[];
     try {
-      await Promise.all(encoded.map((event) => this.batcher.append(event.stream, event.fields)));
+      appended = await Promise.all(
+        encoded.map((event) =>
+          fence ? appendFenced(this.redis, event.stream, event.fields, fence) : this.batcher.append(event.stream, event.fields),
+        ),
+      );
       await this.replicaAcks.afterWrite(connection);
     } catch (error) {
       throw unavailable('publishing caused events', error);
     }
+    // A later holder of the cause's partition wrote there first: this holder's events stop here
+    // (those already appended carry the same derived ids the new holder publishes, so readers dedupe).
+    if (fence && appended.includes(null)) throw new LeaseLostError(fence.stream, fence.group, fence.token);
     for (const event of encoded) this.metrics.published(event.stream, event.type);
   }
 
@@ -153,11 +164,7 @@ export class EventPublisher {
    */
   async runAtomic(step: AtomicStep, run: AtomicRun): Promise<AtomicResult> {
     const events = run.events && run.events.length > 0 ? this.encodeAll(run.events, run.causedBy) : [];
-    const cause = run.causedBy;
-    const fence =
-      cause?.leaseToken !== undefined && cause.stream !== undefined
-        ? { stream: cause.stream, group: cause.group, token: cause.leaseToken }
-        : undefined;
+    const fence = run.causedBy && fenceOf(run.causedBy);
     const { keys, args } = packAtomicStep(run, events, this.retentionTtlSeconds, fence);
     const connection = this.replicaAcks.connection;
     let reply;
@@ -253,4 +260,11 @@ export class EventPublisher {
 function unavailable(operation: string, error: unknown): Error {
   if (error instanceof RedisUnavailableError) return error;
   return isRedisReplyError(error) ? error : new RedisUnavailableError(operation, error);
+}
+
+/** The lease a delivery held, when it was read from a leased partition: what its writes are fenced by. */
+function fenceOf(cause: EventCause): StepFence | undefined {
+  return cause.leaseToken !== undefined && cause.stream !== undefined
+    ? { stream: cause.stream, group: cause.group, token: cause.leaseToken }
+    : undefined;
 }
