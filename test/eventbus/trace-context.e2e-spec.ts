@@ -55,7 +55,14 @@ describe('trace context and ambient correlation id', () => {
     const meta = JSON.parse(entry[1][entry[1].indexOf('meta') + 1]) as unknown[];
     expect(meta[7]).toMatch(new RegExp(`^00-${publishing.spanContext().traceId}-${publishing.spanContext().spanId}-01$`));
 
-    const handling = exporter.getFinishedSpans().find((span) => span.kind === SpanKind.CONSUMER);
+    // The producer's bus reads the stream too (as group `producer`): take the `traced` group's span,
+    // once it has ended (it ends after the handler returned, a moment after the delivery is recorded).
+    const tracedSpan = () =>
+      exporter
+        .getFinishedSpans()
+        .find((span) => span.kind === SpanKind.CONSUMER && span.attributes['messaging.consumer.group.name'] === 'traced');
+    await waitFor(() => tracedSpan() !== undefined, { description: "the traced group's consumer span ended" });
+    const handling = tracedSpan();
     expect(handling).toBeDefined();
     expect(handling!.name).toBe(`process ${PING_STREAM}`);
     expect(handling!.spanContext().traceId).toBe(publishing.spanContext().traceId);
