@@ -2,12 +2,10 @@
 // orders partitions under leases; a burst of orders, three events per order, and a kill -9 of one
 // stock and one distribution instance mid-burst. Every effect exactly once, and each service
 // handled each order's events in the order they were published.
-import { randomUUID } from 'node:crypto';
-// Internal helpers: the test writes extra events of an order into the order's partition itself.
-import { encodeEnvelope } from '../libs/eventbus/src/envelope/envelope.codec.js';
-import { partitionOf, partitionStreams } from '../libs/eventbus/src/partitions/partition.streams.js';
+import { partitionStreams } from '../libs/eventbus/src/partitions/partition.streams.js';
 import type { CheckoutAccepted } from './support/api.js';
 import { startApp, type AppProcess } from './support/app-process.js';
+import { appendRepeats, checkOrderPerKey, leaseHolders, partitionedEnv, splitOf } from './support/partition-order.js';
 import { eventually } from './support/eventually.js';
 import type { LagReport } from '@app/eventbus';
 import { getJson, postJson, putJson } from './support/http.js';
@@ -24,46 +22,7 @@ const GROUPS = ['stock', 'invoice', 'distribution'] as const;
 type Group = (typeof GROUPS)[number];
 
 const ordersPartitions = partitionStreams(ORDERS_STREAM, PARTITIONS);
-const env = (consumer: string) => ({
-  EVENTBUS_PARTITIONS: String(PARTITIONS),
-  EVENTBUS_LEASE_MS: '2000',
-  EVENTBUS_CONSUMER: consumer,
-  LOG_FORMAT: 'json',
-  LOG_LEVEL: 'debug',
-});
-
-/** "1700000000000-3" → comparable. */
-const entryOrder = (a: string, b: string): number => {
-  const [am, as] = a.split('-').map(Number);
-  const [bm, bs] = b.split('-').map(Number);
-  return am - bm || as - bs;
-};
-
-interface Handled {
-  instance: string;
-  eventId: string;
-  stream: string;
-  entryId: string;
-  time: number;
-}
-
-/** Every acknowledged delivery an instance logged (`LOG_LEVEL=debug`), in its log order. */
-function handledBy(app: AppProcess, instance: string): Handled[] {
-  const lines: Handled[] = [];
-  for (const line of app.stdout().split('\n')) {
-    if (!line.includes('"Handled"')) continue;
-    const record = JSON.parse(line) as { msg: string; eventId: string; stream: string; entryId: string; time: string };
-    if (record.msg !== 'Handled') continue;
-    lines.push({
-      instance,
-      eventId: record.eventId,
-      stream: record.stream,
-      entryId: record.entryId,
-      time: Date.parse(record.time),
-    });
-  }
-  return lines;
-}
+const env = (consumer: string) => partitionedEnv(PARTITIONS, consumer);
 
 describe('partitions: three instances per service, kill -9 mid-burst', () => {
   const redis = useRedis({}, { hookTimeoutMs: T });
@@ -82,14 +41,7 @@ describe('partitions: three instances per service, kill -9 mid-burst', () => {
     }
   }, T);
 
-  const holders = async (group: Group): Promise<(string | undefined)[]> =>
-    Promise.all(ordersPartitions.map(async (stream) => (await redis.client.get(`${stream}:lease:${group}`))?.split(' ')[0]));
-
-  const splitOf = (held: (string | undefined)[]) => {
-    const counts = new Map<string, number>();
-    for (const holder of held) if (holder) counts.set(holder, (counts.get(holder) ?? 0) + 1);
-    return counts;
-  };
+  const holders = (group: Group) => leaseHolders(redis.client, ordersPartitions, group);
 
   it(
     'applies every effect once and keeps each order’s events in publication order',
@@ -134,24 +86,7 @@ describe('partitions: three instances per service, kill -9 mid-burst', () => {
         orderIds.push(orderId);
         // Two more events of the same order, after checkout's: repeats every service absorbs by
         // its dedupe record, but handles, in this order, after the first.
-        const stream = ordersPartitions[partitionOf(orderId, PARTITIONS)];
-        const ids = [eventId];
-        for (let repeat = 1; repeat <= 2; repeat++) {
-          const id = randomUUID();
-          const total = a + 2 * b;
-          const fields = encodeEnvelope({
-            id,
-            type: 'order.approved',
-            version: 1,
-            data: JSON.stringify({ orderId, customerId: body.customerId, items: body.items, total }),
-            occurredAt: new Date().toISOString(),
-            producer: 'test',
-            correlationId: orderId,
-            key: orderId,
-          });
-          await redis.client.xadd(stream, '*', ...fields);
-          ids.push(id);
-        }
+        const ids = [eventId, ...(await appendRepeats(redis.client, ordersPartitions, orderId, body))];
         eventsOf.set(orderId, ids);
       });
       expect(orderIds).toHaveLength(ORDERS);
@@ -201,43 +136,17 @@ describe('partitions: three instances per service, kill -9 mid-burst', () => {
       }
       for (const stream of ordersPartitions) expect(await pendingCount(redis.client, stream, 'stock')).toBe(0);
 
-      // Order per key: per service and order, the first handling of each event follows publication.
-      const eventOrder = new Map<string, { orderId: string; index: number }>();
-      for (const [orderId, ids] of eventsOf) ids.forEach((id, index) => eventOrder.set(id, { orderId, index }));
+      // Order per key: per service and order, the first handling of each event follows publication,
+      // and within one instance one order's events never go backwards. A killed instance loses the
+      // log lines still in its stdout pipe: such orders are counted, and checked by their effects above.
       const report: string[] = [];
       for (const group of GROUPS) {
-        const handled = [...instances.get(group)!].flatMap(([name, app]) => handledBy(app, name));
-        const firstSeen = new Map<string, Handled>();
-        for (const record of [...handled].sort((x, y) => x.time - y.time))
-          if (!firstSeen.has(record.eventId)) firstSeen.set(record.eventId, record);
-        let unlogged = 0;
-        for (const [orderId, ids] of eventsOf) {
-          const seen = ids.map((id) => firstSeen.get(id));
-          // A killed instance loses the log lines still in its stdout pipe: its last handlings are
-          // not on record. Such orders are counted, and checked by their effects above.
-          if (seen.some((record) => record === undefined)) {
-            unlogged += 1;
-            continue;
-          }
-          const times = seen.map((record) => record!.time);
-          expect({ orderId, group, times }).toEqual({ orderId, group, times: [...times].sort((x, y) => x - y) });
-          const entries = seen.map((record) => record!.entryId);
-          expect(entries).toEqual([...entries].sort(entryOrder));
-        }
-        // Within one instance, one order's events never go backwards.
-        for (const [name] of instances.get(group)!) {
-          const mine = handled.filter((record) => record.instance === name && eventOrder.has(record.eventId));
-          const last = new Map<string, number>();
-          for (const record of mine) {
-            const { orderId, index } = eventOrder.get(record.eventId)!;
-            expect(index).toBeGreaterThanOrEqual(last.get(orderId) ?? 0);
-            last.set(orderId, index);
-          }
-        }
+        const { violations, unlogged, handled } = checkOrderPerKey(instances.get(group)!, eventsOf);
+        expect({ group, violations }).toEqual({ group, violations: [] });
         const counts = [...instances.get(group)!.keys()].map(
           (name) =>
             `${name}${name === victims.get(group) ? ' (killed)' : ''}: ${split.get(group)!.get(name) ?? 0} partitions at start, ` +
-            `${handled.filter((record) => record.instance === name).length} handled`,
+            `${handled.get(name) ?? 0} handled`,
         );
         expect(unlogged).toBeLessThan(ORDERS / 5);
         report.push(

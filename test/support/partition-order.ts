@@ -1,8 +1,8 @@
-// What the partition tests on a Redis Cluster check besides the effects: who holds which
-// partition, which events each instance handled and in which order, and that no app printed a
-// Redis error. Same records as test/partitions-system.e2e-spec.ts (`LOG_LEVEL=debug` JSON lines).
+// What the partition tests (one Redis or a Redis Cluster) check besides the effects: who holds which
+// partition, which events each instance handled and in which order (`LOG_LEVEL=debug` JSON lines),
+// and that no app printed a Redis error.
 import { randomUUID } from 'node:crypto';
-import type { Cluster } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 // Internal helpers: the tests write extra events of an order into the order's partition itself.
 import { encodeEnvelope } from '../../libs/eventbus/src/envelope/envelope.codec.js';
 import { partitionOf } from '../../libs/eventbus/src/partitions/partition.streams.js';
@@ -45,7 +45,11 @@ export async function scanCluster(cluster: RedisCluster, pattern: string): Promi
 }
 
 /** The consumer holding each of `streams` for `group` (undefined: free). */
-export const leaseHolders = (client: Cluster, streams: readonly string[], group: string): Promise<(string | undefined)[]> =>
+export const leaseHolders = (
+  client: Redis | Cluster,
+  streams: readonly string[],
+  group: string,
+): Promise<(string | undefined)[]> =>
   Promise.all(streams.map(async (stream) => (await client.get(`${stream}:lease:${group}`))?.split(' ')[0]));
 
 /** Partitions held per consumer. */
@@ -98,7 +102,7 @@ export async function unacknowledged(client: Cluster, streams: readonly string[]
  * after the first. Returns their ids.
  */
 export async function appendRepeats(
-  client: Cluster,
+  client: Redis | Cluster,
   partitionStreams: readonly string[],
   orderId: string,
   body: CheckoutBody,
@@ -152,7 +156,7 @@ export function handledBy(app: AppProcess, instance: string): Handled[] {
 }
 
 /** "1700000000000-3" → comparable. */
-const entryOrder = (a: string, b: string): number => {
+export const entryOrder = (a: string, b: string): number => {
   const [am, as] = a.split('-').map(Number);
   const [bm, bs] = b.split('-').map(Number);
   return am - bm || as - bs;
