@@ -1,6 +1,7 @@
 import type { RedisClient } from '../redis/redis.client.js';
 import { LuaScript } from '../redis/lua.script.js';
 import type { GroupPosition } from './group-position.js';
+import { STREAM_ID_LUA } from '../redis/stream-id.lua.js';
 
 export type MoveReply =
   | { outcome: 'moved'; lastDeliveredId: string }
@@ -25,15 +26,7 @@ local function record(flat)
   for i = 1, #flat, 2 do r[flat[i]] = flat[i + 1] end
   return r
 end
-local function parse(id)
-  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
-  return tonumber(ms), tonumber(seq)
-end
-local function before(a, b)
-  local am, as = parse(a)
-  local bm, bs = parse(b)
-  return am < bm or (am == bm and as < bs)
-end
+${STREAM_ID_LUA}
 local current
 for _, flat in ipairs(redis.call('XINFO', 'GROUPS', stream)) do
   local g = record(flat)

@@ -1,6 +1,7 @@
 import type { RedisClient } from '../redis/redis.client.js';
 import { LuaScript } from '../redis/lua.script.js';
 import { retentionStatsKey } from './retention.keys.js';
+import { STREAM_ID_LUA } from '../redis/stream-id.lua.js';
 
 /** The bounds one stream is trimmed to, and the groups that hold it back. */
 export interface TrimBounds {
@@ -37,15 +38,7 @@ local maxAgeMs, maxRemoved = tonumber(ARGV[3]), tonumber(ARGV[4])
 if redis.call('EXISTS', stream) == 0 then return { 0 } end
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local function parse(id)
-  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
-  return tonumber(ms), tonumber(seq)
-end
-local function before(a, b)
-  local am, as = parse(a)
-  local bm, bs = parse(b)
-  return am < bm or (am == bm and as < bs)
-end
+${STREAM_ID_LUA}
 local function stamp() redis.pcall('HSET', stats, 'lastRunAt', now) end
 
 local length = redis.call('XLEN', stream)
